@@ -1,0 +1,25 @@
+//! shukei (集計) — consolidates a city's management-plan indicator submissions.
+//!
+//! The pipeline, from the edges inward:
+//!
+//! 1. [`catalogue`] — the indicator catalogue (47 indicators of 基本施策 30–33), built in
+//!    from `templates/catalogue.toml` or loaded from a file.
+//! 2. [`ingest`] — reads every submission (xlsx, xlsm, xlsb, xls, ods, csv) into a grid of
+//!    cells, finds the indicator tables and turns cells into located values and findings.
+//! 3. [`normalize`] — pure functions for Japanese text, era periods and numbers with units.
+//! 4. [`validate`] and [`consolidate`] — rules with codes, one figure per indicator × period,
+//!    evaluation against the baseline.
+//! 5. [`report`], [`export`], [`template`], [`feedback`] — the outputs.
+//!
+//! The library never prints; the binary in `src/main.rs` chooses paths and writes files.
+//!
+//! ```
+//! let catalogue = shukei::catalogue::Catalogue::builtin();
+//! assert_eq!(catalogue.indicators.len(), 47);
+//! ```
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod catalogue;
+pub mod error;
+pub mod model;
+pub mod normalize;

@@ -1,0 +1,438 @@
+//! The shared vocabulary: fiscal years, periods, units, cell references, findings and
+//! located values. Checked once when they are made, trusted afterwards.
+
+use std::fmt;
+
+/// A Japanese fiscal year (年度), April to March, named by the year it starts in:
+/// `FiscalYear(2024)` is 令和6年度 = 2024-04 … 2025-03.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FiscalYear(pub u16);
+
+impl FiscalYear {
+    /// The 令和 year number (令和6年度 → 6). Years before 令和 give `None`.
+    pub fn reiwa(self) -> Option<u16> {
+        self.0.checked_sub(2018).filter(|n| *n >= 1)
+    }
+
+    /// The label used in reports: `令和6年度`, `令和元年度`, or `平成30年度` before 2019.
+    ///
+    /// ```
+    /// use shukei::model::FiscalYear;
+    /// assert_eq!(FiscalYear(2024).label_ja(), "令和6年度");
+    /// assert_eq!(FiscalYear(2019).label_ja(), "令和元年度");
+    /// ```
+    pub fn label_ja(self) -> String {
+        format!("{}年度", era_year_ja(self.0))
+    }
+
+    /// `R6` style short label for table headers.
+    pub fn short_ja(self) -> String {
+        match self.reiwa() {
+            Some(n) => format!("R{n}"),
+            None => format!("FY{}", self.0),
+        }
+    }
+
+    /// The machine code `FY2024`.
+    pub fn code(self) -> String {
+        format!("FY{}", self.0)
+    }
+
+    /// The twelve months of the fiscal year, April first.
+    pub fn months(self) -> impl Iterator<Item = Month> {
+        (0..12u8).map(move |i| {
+            let m = 4 + i;
+            if m <= 12 {
+                Month { year: self.0, month: m }
+            } else {
+                Month { year: self.0 + 1, month: m - 12 }
+            }
+        })
+    }
+}
+
+/// `令和6年` / `令和元年` / `平成30年` for a calendar year (for fiscal years too: the era of
+/// April of that year). Years from 2019 are 令和 (令和元年 starts 2019-05-01; a fiscal year
+/// starting in April 2019 is 令和元年度 by the usual convention).
+pub fn era_year_ja(year: u16) -> String {
+    if year >= 2019 {
+        let n = year - 2018;
+        if n == 1 {
+            "令和元年".to_string()
+        } else {
+            format!("令和{n}年")
+        }
+    } else if year >= 1989 {
+        let n = year - 1988;
+        if n == 1 {
+            "平成元年".to_string()
+        } else {
+            format!("平成{n}年")
+        }
+    } else {
+        format!("{year}年")
+    }
+}
+
+/// A calendar month, `Month { year: 2024, month: 11 }` = 2024-11 = 令和6年11月.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: u16,
+    pub month: u8,
+}
+
+impl Month {
+    /// The fiscal year the month belongs to (January–March belong to the previous year's).
+    pub fn fiscal_year(self) -> FiscalYear {
+        if self.month >= 4 {
+            FiscalYear(self.year)
+        } else {
+            FiscalYear(self.year.saturating_sub(1))
+        }
+    }
+
+    /// Position in the fiscal year: April = 0 … March = 11.
+    pub fn fiscal_index(self) -> usize {
+        usize::from((self.month + 8) % 12)
+    }
+
+    /// `令和6年11月`. May 2019 onward is 令和; January–April 2019 is 平成31年.
+    pub fn label_ja(self) -> String {
+        if self.year == 2019 && self.month < 5 {
+            format!("平成31年{}月", self.month)
+        } else {
+            format!("{}{}月", era_year_ja(self.year), self.month)
+        }
+    }
+
+    /// The machine code `2024-11`.
+    pub fn code(self) -> String {
+        format!("{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// A reporting period: a whole fiscal year or one month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Period {
+    Year(FiscalYear),
+    Month(Month),
+}
+
+impl Period {
+    /// The fiscal year this period belongs to.
+    pub fn fiscal_year(self) -> FiscalYear {
+        match self {
+            Period::Year(fy) => fy,
+            Period::Month(m) => m.fiscal_year(),
+        }
+    }
+
+    /// `FY2024` or `2024-04`, as in every export.
+    pub fn code(self) -> String {
+        match self {
+            Period::Year(fy) => fy.code(),
+            Period::Month(m) => m.code(),
+        }
+    }
+
+    /// `令和6年度` or `令和6年4月`, as in the report and templates.
+    pub fn label_ja(self) -> String {
+        match self {
+            Period::Year(fy) => fy.label_ja(),
+            Period::Month(m) => m.label_ja(),
+        }
+    }
+
+    /// Parses the machine code (`FY2024`, `2024-04`). Japanese forms are parsed by
+    /// [`crate::normalize::era`].
+    pub fn from_code(s: &str) -> Option<Period> {
+        if let Some(y) = s.strip_prefix("FY") {
+            let y: u16 = y.parse().ok()?;
+            return (1900..=2999).contains(&y).then_some(Period::Year(FiscalYear(y)));
+        }
+        let (y, m) = s.split_once('-')?;
+        let (year, month): (u16, u8) = (y.parse().ok()?, m.parse().ok()?);
+        ((1900..=2999).contains(&year) && (1..=12).contains(&month))
+            .then_some(Period::Month(Month { year, month }))
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.code())
+    }
+}
+
+/// Units that appear in the catalogue and in submissions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Unit {
+    /// `%`
+    Percent,
+    /// `件`
+    Ken,
+    /// `件/月` (a monthly rate)
+    KenPerMonth,
+    /// `人`
+    Nin,
+    /// `団体`
+    Dantai,
+    /// `世帯`
+    Setai,
+    /// `事業`
+    Jigyo,
+    /// `課室`
+    Kashitsu,
+    /// `位` (a rank: a smaller number is better)
+    Rank,
+    /// `千円`
+    SenEn,
+    /// `円` (only in submissions; converted to 千円)
+    En,
+    /// no unit (an index such as 財政力指数 1.22)
+    None,
+}
+
+impl Unit {
+    /// Every unit, for lookups and documentation.
+    pub const ALL: [Unit; 12] = [
+        Unit::Percent,
+        Unit::Ken,
+        Unit::KenPerMonth,
+        Unit::Nin,
+        Unit::Dantai,
+        Unit::Setai,
+        Unit::Jigyo,
+        Unit::Kashitsu,
+        Unit::Rank,
+        Unit::SenEn,
+        Unit::En,
+        Unit::None,
+    ];
+
+    /// The symbol as written in the catalogue and the report (`""` for no unit).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Unit::Percent => "%",
+            Unit::Ken => "件",
+            Unit::KenPerMonth => "件/月",
+            Unit::Nin => "人",
+            Unit::Dantai => "団体",
+            Unit::Setai => "世帯",
+            Unit::Jigyo => "事業",
+            Unit::Kashitsu => "課室",
+            Unit::Rank => "位",
+            Unit::SenEn => "千円",
+            Unit::En => "円",
+            Unit::None => "",
+        }
+    }
+
+    /// Parses a catalogue unit symbol (after NFKC: `％` → `%`).
+    ///
+    /// ```
+    /// use shukei::model::Unit;
+    /// assert_eq!(Unit::parse("件/月"), Some(Unit::KenPerMonth));
+    /// assert_eq!(Unit::parse("ドル"), None);
+    /// ```
+    pub fn parse(s: &str) -> Option<Unit> {
+        let s = s.trim();
+        let s = match s {
+            "％" => "%",
+            "件／月" => "件/月",
+            other => other,
+        };
+        Unit::ALL.into_iter().find(|u| u.symbol() == s)
+    }
+
+    /// Counts of things: never negative, normally whole numbers.
+    pub fn is_count(self) -> bool {
+        matches!(
+            self,
+            Unit::Ken | Unit::Nin | Unit::Dantai | Unit::Setai | Unit::Jigyo | Unit::Kashitsu
+        )
+    }
+
+    /// Money (千円 or 円).
+    pub fn is_money(self) -> bool {
+        matches!(self, Unit::SenEn | Unit::En)
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.symbol())
+    }
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    /// `error` / `warning` / `info`, as in issues.csv.
+    pub fn code(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    /// `エラー` / `警告` / `参考`, as in the report and feedback workbooks.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Severity::Error => "エラー",
+            Severity::Warning => "警告",
+            Severity::Info => "参考",
+        }
+    }
+}
+
+/// Where something is: a file, and optionally a sheet and a cell (0-based, absolute).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct CellRef {
+    /// The file as given on the command line or found in a folder (display form).
+    pub file: String,
+    pub sheet: Option<String>,
+    /// 0-based absolute row and column.
+    pub cell: Option<(u32, u32)>,
+}
+
+impl CellRef {
+    /// A whole file.
+    pub fn file(file: impl Into<String>) -> Self {
+        CellRef { file: file.into(), sheet: None, cell: None }
+    }
+
+    /// A cell of a sheet (0-based row and column).
+    pub fn cell(file: impl Into<String>, sheet: impl Into<String>, row: u32, col: u32) -> Self {
+        CellRef { file: file.into(), sheet: Some(sheet.into()), cell: Some((row, col)) }
+    }
+
+    /// The cell in A1 form (`D12`), or `""` when the reference is not a cell.
+    pub fn a1(&self) -> String {
+        match self.cell {
+            Some((row, col)) => a1(row, col),
+            None => String::new(),
+        }
+    }
+}
+
+/// `a1(11, 3)` = `D12`.
+///
+/// ```
+/// assert_eq!(shukei::model::a1(11, 3), "D12");
+/// assert_eq!(shukei::model::a1(0, 26), "AA1");
+/// ```
+pub fn a1(row: u32, col: u32) -> String {
+    format!("{}{}", column_name(col), u64::from(row) + 1)
+}
+
+/// `column_name(0)` = `A`, `column_name(27)` = `AB`.
+pub fn column_name(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        out.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl fmt::Display for CellRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(sheet) = &self.sheet {
+            write!(f, ":{sheet}")?;
+            if let Some((row, col)) = self.cell {
+                write!(f, "!{}", a1(row, col))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A problem found in the data. Never returned as `Err`: collected and reported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub severity: Severity,
+    /// Stable code, e.g. `E-VALUE-NONNUMERIC`.
+    pub code: &'static str,
+    pub at: CellRef,
+    pub indicator_id: Option<String>,
+    /// What was found, in Japanese, naming the place.
+    pub message: String,
+    /// How to fix it, in Japanese.
+    pub hint: String,
+    /// The raw cell text (or other evidence), kept for display.
+    pub raw: String,
+}
+
+/// A value read from a submission, located and converted to the catalogue's unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub indicator_id: String,
+    pub period: Period,
+    /// In the catalogue's unit.
+    pub value: f64,
+    /// The cell's text as the department wrote it.
+    pub raw: String,
+    pub at: CellRef,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_of_a_fiscal_year_run_april_to_march() {
+        let months: Vec<String> = FiscalYear(2024).months().map(Month::code).collect();
+        assert_eq!(months.first().map(String::as_str), Some("2024-04"));
+        assert_eq!(months.last().map(String::as_str), Some("2025-03"));
+        assert_eq!(months.len(), 12);
+    }
+
+    #[test]
+    fn month_labels_follow_the_era() {
+        let cases = [
+            (2024, 11, "令和6年11月"),
+            (2019, 4, "平成31年4月"),
+            (2019, 5, "令和元年5月"),
+            (2025, 3, "令和7年3月"),
+        ];
+        for (year, month, want) in cases {
+            assert_eq!(Month { year, month }.label_ja(), want, "input: {year}-{month}");
+        }
+    }
+
+    #[test]
+    fn fiscal_year_of_january_is_the_previous_year() {
+        assert_eq!(Month { year: 2025, month: 1 }.fiscal_year(), FiscalYear(2024));
+        assert_eq!(Month { year: 2025, month: 1 }.fiscal_index(), 9);
+        assert_eq!(Month { year: 2024, month: 4 }.fiscal_index(), 0);
+    }
+
+    #[test]
+    fn period_codes_round_trip() {
+        for code in ["FY2024", "2024-04", "2025-03"] {
+            assert_eq!(Period::from_code(code).map(Period::code).as_deref(), Some(code));
+        }
+        for bad in ["FY", "2024-13", "2024-00", "R6", ""] {
+            assert_eq!(Period::from_code(bad), None, "input: {bad:?}");
+        }
+    }
+
+    #[test]
+    fn cell_refs_display_as_file_sheet_a1() {
+        let at = CellRef::cell("samples/a.xlsx", "入力", 11, 3);
+        assert_eq!(at.to_string(), "samples/a.xlsx:入力!D12");
+        assert_eq!(column_name(701), "ZZ");
+        assert_eq!(column_name(702), "AAA");
+    }
+}

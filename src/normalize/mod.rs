@@ -1,0 +1,1 @@
+//! Pure normalization of Japanese text, era periods and numbers with units. No I/O.
