@@ -20,6 +20,12 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod catalogue;
+pub mod consolidate;
 pub mod error;
+pub mod evaluate;
+pub mod export;
+pub mod ingest;
 pub mod model;
 pub mod normalize;
+pub mod rules;
+pub mod validate;

@@ -1,0 +1,182 @@
+//! Machine-readable exports, as SPEC.md fixes them: values.csv, issues.csv (UTF-8 with a
+//! BOM so that Excel opens them, LF line ends) and summary.json. Each is built in memory
+//! here; the binary writes it atomically.
+
+use serde::Serialize;
+
+use crate::catalogue::Catalogue;
+use crate::consolidate::{Consolidated, Status};
+use crate::evaluate::Grade;
+use crate::model::Severity;
+use crate::validate::fmt;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn writer() -> csv::Writer<Vec<u8>> {
+    let mut buf = Vec::with_capacity(64 * 1024);
+    buf.extend_from_slice(BOM);
+    csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(buf)
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
+    // Writing into a Vec cannot fail; into_inner only flushes.
+    w.into_inner().unwrap_or_default()
+}
+
+/// values.csv: one row per value read (columns of SPEC.md, then `raw`, the cell's text).
+pub fn values_csv(catalogue: &Catalogue, c: &Consolidated) -> Vec<u8> {
+    let mut w = writer();
+    let header = ["indicator_id", "indicator_name", "period", "value", "unit", "department", "source_file", "sheet", "cell", "status", "raw"];
+    let _ = w.write_record(header);
+    for v in &c.values {
+        let r = &v.record;
+        let ind = catalogue.indicator(&r.indicator_id);
+        let _ = w.write_record([
+            r.indicator_id.as_str(),
+            ind.map_or("", |i| i.name.as_str()),
+            &r.period.code(),
+            &fmt(r.value),
+            ind.map_or("", |i| i.unit.symbol()),
+            v.department.as_deref().unwrap_or(""),
+            &r.at.file,
+            r.at.sheet.as_deref().unwrap_or(""),
+            &r.at.a1(),
+            v.status.code(),
+            &r.raw,
+        ]);
+    }
+    finish(w)
+}
+
+/// issues.csv: one row per finding (columns of SPEC.md, then `hint`, how to fix it).
+pub fn issues_csv(c: &Consolidated) -> Vec<u8> {
+    let mut w = writer();
+    let _ = w.write_record(["severity", "code", "source_file", "sheet", "cell", "indicator_id", "message", "hint"]);
+    for f in &c.findings {
+        let _ = w.write_record([
+            f.severity.code(),
+            f.code,
+            &f.at.file,
+            f.at.sheet.as_deref().unwrap_or(""),
+            &f.at.a1(),
+            f.indicator_id.as_deref().unwrap_or(""),
+            &f.message,
+            &f.hint,
+        ]);
+    }
+    finish(w)
+}
+
+/// The run summary (summary.json, `--json`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Summary {
+    pub period: Option<String>,
+    pub period_label: Option<String>,
+    pub catalogue_version: String,
+    pub files: FileCounts,
+    pub values: ValueCounts,
+    pub issues: IssueCounts,
+    pub indicators: IndicatorCounts,
+    pub evaluation: Vec<GradeCount>,
+    pub departments: Vec<DepartmentSummary>,
+    pub outputs: Outputs,
+    pub exit_code: i32,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FileCounts {
+    pub total: usize,
+    pub read: usize,
+    pub failed: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ValueCounts {
+    pub total: usize,
+    pub used: usize,
+    pub superseded: usize,
+    pub conflict: usize,
+    pub rejected: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IssueCounts {
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IndicatorCounts {
+    pub reported: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GradeCount {
+    pub grade: &'static str,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DepartmentSummary {
+    pub department: String,
+    pub status: &'static str,
+    pub files: usize,
+    pub owed: Vec<String>,
+}
+
+/// Paths written by the run (absent ones are `null`).
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct Outputs {
+    pub report: Option<String>,
+    pub values_csv: Option<String>,
+    pub issues_csv: Option<String>,
+    pub summary_json: Option<String>,
+    pub feedback: Vec<String>,
+}
+
+/// Exit code of a run that produced its outputs: 1 when there are error findings.
+pub fn exit_code(c: &Consolidated) -> i32 {
+    i32::from(c.findings.iter().any(|f| f.severity == Severity::Error))
+}
+
+/// Builds the summary.
+pub fn summary(catalogue: &Catalogue, c: &Consolidated, outputs: Outputs) -> Summary {
+    let count = |s: Status| c.values.iter().filter(|v| v.status == s).count();
+    let (error, warning, info) = c.counts();
+    let failed = c.files.iter().filter(|f| f.failed).count();
+    Summary {
+        period: c.period.map(|p| p.code()),
+        period_label: c.period.map(|p| p.label_ja()),
+        catalogue_version: catalogue.version.clone(),
+        files: FileCounts { total: c.files.len(), read: c.files.len() - failed, failed },
+        values: ValueCounts {
+            total: c.values.len(),
+            used: count(Status::Used),
+            superseded: count(Status::Superseded),
+            conflict: count(Status::Conflict),
+            rejected: count(Status::Rejected),
+        },
+        issues: IssueCounts { error, warning, info },
+        indicators: IndicatorCounts { reported: c.reported_count(catalogue), total: catalogue.indicators.len() },
+        evaluation: Grade::ALL
+            .iter()
+            .map(|g| GradeCount { grade: g.label_ja(), count: c.evaluations.iter().filter(|e| e.grade == *g).count() })
+            .collect(),
+        departments: c
+            .departments
+            .iter()
+            .map(|d| DepartmentSummary { department: d.department.clone(), status: d.standing.label_ja(), files: d.files.len(), owed: d.owed.clone() })
+            .collect(),
+        outputs,
+        exit_code: exit_code(c),
+    }
+}
+
+/// summary.json as pretty JSON with a trailing newline.
+pub fn summary_json(summary: &Summary) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(summary).unwrap_or_default();
+    out.push(b'\n');
+    out
+}

@@ -1,0 +1,135 @@
+//! Reads Excel and OpenDocument workbooks through calamine into a [`Workbook`] grid.
+//!
+//! Only called after [`super::guard::check`] accepted the bytes. Formula cells give their
+//! cached values; merged regions come from xlsx and xls (calamine has none for ods and
+//! xlsb); percent number formats come from xlsx styles, fetched only for sheets that hold
+//! fractions, since reading styles parses the sheet a second time.
+
+use std::io::Cursor;
+
+use calamine::{Data, Dimensions, Reader, SheetVisible, Sheets};
+
+use super::grid::{Format, Merge, Sheet, Value, Visibility, Workbook};
+
+/// Reads every sheet of a workbook held in memory.
+///
+/// # Errors
+/// The calamine error text (in English) when the workbook is damaged.
+pub fn read_workbook(bytes: &[u8], format: Format) -> Result<Workbook, String> {
+    let cursor = Cursor::new(bytes);
+    let mut sheets: Sheets<Cursor<&[u8]>> = match format {
+        Format::Xlsx => Sheets::Xlsx(open(cursor)?),
+        Format::Xlsb => Sheets::Xlsb(open(cursor)?),
+        Format::Xls => Sheets::Xls(open(cursor)?),
+        Format::Ods => Sheets::Ods(open(cursor)?),
+        Format::Csv => return Err("CSV は excel リーダーでは読みません".to_string()),
+    };
+    let metadata = sheets.sheets_metadata().to_vec();
+    let defined_names = sheets.defined_names().to_vec();
+    let mut out = Vec::with_capacity(metadata.len());
+    for meta in metadata {
+        if meta.typ != calamine::SheetType::WorkSheet {
+            continue;
+        }
+        let range = sheets.worksheet_range(&meta.name).map_err(|e| format!("{}: {e}", meta.name))?;
+        let mut sheet = Sheet::new(meta.name.clone(), visibility(meta.visible));
+        sheet.start = range.start().unwrap_or((0, 0));
+        sheet.width = range.width();
+        sheet.cells = range.rows().flat_map(|row| row.iter().map(convert)).collect();
+        sheet.merges = merges(&mut sheets, &meta.name);
+        sheet.percent_cells = percent_cells(&mut sheets, &sheet);
+        out.push(sheet);
+    }
+    Ok(Workbook { format, sheets: out, defined_names, encoding: None })
+}
+
+fn open<'a, R>(cursor: Cursor<&'a [u8]>) -> Result<R, String>
+where
+    R: Reader<Cursor<&'a [u8]>>,
+    R::Error: std::fmt::Display,
+{
+    R::new(cursor).map_err(|e| e.to_string())
+}
+
+fn convert(data: &Data) -> Value {
+    match data {
+        Data::Empty => Value::Empty,
+        Data::String(s) => Value::Text(s.clone()),
+        Data::Float(f) => Value::Number(*f),
+        Data::Int(i) => Value::Number(*i as f64),
+        Data::Bool(b) => Value::Bool(*b),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(naive) if dt.is_datetime() => Value::Date(serial(naive)),
+            _ => Value::Number(dt.as_f64()),
+        },
+        Data::DateTimeIso(s) => iso_date(s).map_or_else(|| Value::Text(s.clone()), Value::Date),
+        Data::DurationIso(s) => Value::Text(s.clone()),
+        Data::Error(e) => Value::Error(e.to_string()),
+    }
+}
+
+/// The 1900-system serial of a date (valid from 1900-03-01, as Excel counts).
+fn serial(naive: chrono::NaiveDateTime) -> f64 {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default().and_time(chrono::NaiveTime::MIN);
+    let delta = naive - epoch;
+    delta.num_milliseconds() as f64 / 86_400_000.0
+}
+
+fn iso_date(s: &str) -> Option<f64> {
+    let date = s.get(..10)?;
+    let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    Some(serial(day.and_time(chrono::NaiveTime::MIN)))
+}
+
+fn visibility(v: SheetVisible) -> Visibility {
+    match v {
+        SheetVisible::Visible => Visibility::Visible,
+        SheetVisible::Hidden => Visibility::Hidden,
+        SheetVisible::VeryHidden => Visibility::VeryHidden,
+    }
+}
+
+fn merges(sheets: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Vec<Merge> {
+    let dims: Vec<Dimensions> = match sheets {
+        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        Sheets::Xlsb(_) | Sheets::Ods(_) => Vec::new(),
+    };
+    dims.into_iter()
+        .map(|d| Merge { first_row: d.start.0, first_col: d.start.1, last_row: d.end.0, last_col: d.end.1 })
+        .collect()
+}
+
+/// Positions of number cells formatted as a percentage (xlsx only). Only sheets that
+/// hold a fraction between -1.5 and 1.5 are worth the second parse.
+fn percent_cells(sheets: &mut Sheets<Cursor<&[u8]>>, sheet: &Sheet) -> Vec<(u32, u32)> {
+    let Sheets::Xlsx(xlsx) = sheets else {
+        return Vec::new();
+    };
+    let has_fraction = sheet
+        .cells
+        .iter()
+        .any(|v| matches!(v, Value::Number(n) if n.fract() != 0.0 && n.abs() < 1.5));
+    if !has_fraction {
+        return Vec::new();
+    }
+    let Ok(styles) = xlsx.worksheet_style(&sheet.name) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let (height, width) = (sheet.height() as u32, sheet.width as u32);
+    for r in 0..height {
+        for c in 0..width {
+            let (row, col) = (sheet.start.0 + r, sheet.start.1 + c);
+            let Value::Number(_) = sheet.get(row, col) else { continue };
+            let is_percent = styles
+                .get((row, col))
+                .and_then(|s| s.number_format.as_ref())
+                .is_some_and(|f| f.format_code.contains('%'));
+            if is_percent {
+                out.push((row, col));
+            }
+        }
+    }
+    out
+}

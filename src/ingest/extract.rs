@@ -1,0 +1,190 @@
+//! Turns the cells of found tables into located values ([`Record`]) and findings.
+//!
+//! Every non-empty cell of a table's value region ends as a record or a finding: a
+//! number in the catalogue's unit, or E-VALUE-NONNUMERIC / W-VALUE-PENDING /
+//! E-VALUE-UNIT / E-CELL-EXCEL-ERROR / E-VALUE-DATE, or I-VALUE-UNASSIGNED when its
+//! row's indicator is unknown. A dash (`—` `－` `-`) is an explicit "no value".
+
+use crate::catalogue::{Catalogue, Indicator};
+use crate::model::{CellRef, Finding, Period, Record, Unit};
+use crate::normalize::number::{convert, parse_value, percent_from_cell, ParsedValue, Quantity};
+use crate::normalize::text::{display_text, is_pending_text, nfkc};
+use crate::rules::{self, FindingExt};
+
+use super::grid::{Sheet, Value};
+use super::names::{Matcher, NameMatch};
+use super::table::{ColumnKind, Table, Transposed};
+
+/// What extraction needs to know and where it writes.
+pub struct Extractor<'a> {
+    pub file: &'a str,
+    pub catalogue: &'a Catalogue,
+    pub matcher: &'a Matcher,
+    pub records: Vec<Record>,
+    pub findings: Vec<Finding>,
+}
+
+impl<'a> Extractor<'a> {
+    /// A new extractor for one file.
+    pub fn new(file: &'a str, catalogue: &'a Catalogue, matcher: &'a Matcher) -> Self {
+        Extractor { file, catalogue, matcher, records: Vec::new(), findings: Vec::new() }
+    }
+
+    fn at(&self, sheet: &Sheet, row: u32, col: u32) -> CellRef {
+        CellRef::cell(self.file, sheet.name.clone(), row, col)
+    }
+
+    /// Reads every data row of a table.
+    pub fn table(&mut self, sheet: &Sheet, table: &Table) {
+        for (col, kind) in &table.columns {
+            if let ColumnKind::Ignored(text) = kind {
+                if has_values(sheet, table, *col) {
+                    let at = self.at(sheet, table.header_row, *col);
+                    let message = format!("{at}: 列見出し「{}」の列は読み取り対象外です", display_text(text));
+                    self.findings.push(rules::COLUMN_IGNORED.at(at, message).raw(text.clone()));
+                }
+            }
+        }
+        let id_col = table.column_of(&ColumnKind::Id);
+        let unit_col = table.column_of(&ColumnKind::Unit);
+        for row in table.data_start..table.data_end {
+            let values: Vec<(u32, Period)> = table
+                .value_columns()
+                .filter(|(c, _)| !is_no_value_cell(sheet.get(row, *c)))
+                .collect();
+            let Some(indicator) = self.row_indicator(sheet, row, table.name_col, id_col, !values.is_empty()) else {
+                for (col, _) in values {
+                    self.unassigned(sheet, row, col);
+                }
+                continue;
+            };
+            let row_unit = unit_col.and_then(|c| match sheet.get(row, c) {
+                Value::Text(s) => Unit::parse(&nfkc(s)),
+                _ => None,
+            });
+            for (col, period) in values {
+                self.cell(sheet, row, col, indicator, period, row_unit);
+            }
+        }
+    }
+
+    /// Reads a transposed table.
+    pub fn transposed(&mut self, sheet: &Sheet, table: &Transposed) {
+        for &(row, period) in &table.rows {
+            for (col, id) in &table.indicators {
+                if is_no_value_cell(sheet.get(row, *col)) {
+                    continue;
+                }
+                if let Some(indicator) = self.catalogue.indicator(id) {
+                    self.cell(sheet, row, *col, indicator, period, None);
+                }
+            }
+        }
+    }
+
+    /// The indicator of a data row, from its ID cell or its name cell. Reports unknown
+    /// names when the row carries values; rows without values are skipped quietly.
+    fn row_indicator(&mut self, sheet: &Sheet, row: u32, name_col: u32, id_col: Option<u32>, has_values: bool) -> Option<&'a Indicator> {
+        let name = sheet.get_merged(row, name_col).display();
+        let by_id = id_col.and_then(|c| self.matcher.match_id(&sheet.get(row, c).display()));
+        let by_name = if name.trim().is_empty() { None } else { Some(self.matcher.match_name(&name)) };
+        match (by_id, by_name) {
+            (Some(id), Some(NameMatch::Exact(n) | NameMatch::Alias(n))) if n != id => {
+                let at = self.at(sheet, row, name_col);
+                let message = format!("{at}: 指標 ID {id} と指標名「{}」が別の指標を指しています", display_text(&name));
+                self.findings.push(rules::ID_NAME_MISMATCH.at(at, message).indicator(&id).raw(name));
+                self.catalogue.indicator(&id)
+            }
+            (Some(id), _) => self.catalogue.indicator(&id),
+            (None, Some(NameMatch::Exact(id) | NameMatch::Alias(id))) => self.catalogue.indicator(&id),
+            (None, Some(NameMatch::Unknown { suggestions })) if has_values => {
+                self.unknown(sheet, row, name_col, &name, &suggestions);
+                None
+            }
+            (None, None) if has_values => {
+                self.unknown(sheet, row, name_col, "", &[]);
+                None
+            }
+            (None, _) => None,
+        }
+    }
+
+    fn unknown(&mut self, sheet: &Sheet, row: u32, col: u32, name: &str, suggestions: &[String]) {
+        let at = self.at(sheet, row, col);
+        let mut message = if name.is_empty() {
+            format!("{at}: 値があるのに指標名が空欄です")
+        } else {
+            format!("{at}: 指標名「{}」はカタログにありません", display_text(name))
+        };
+        let names: Vec<String> = suggestions
+            .iter()
+            .filter_map(|id| self.catalogue.indicator(id))
+            .map(|i| format!("{} {}", i.id, i.name))
+            .collect();
+        if !names.is_empty() {
+            message.push_str(&format!("。候補: {}", names.join(" / ")));
+        }
+        self.findings.push(rules::INDICATOR_UNKNOWN.at(at, message).raw(name));
+    }
+
+    fn unassigned(&mut self, sheet: &Sheet, row: u32, col: u32) {
+        let at = self.at(sheet, row, col);
+        let raw = sheet.get(row, col).display();
+        let message = format!("{at}: 指標が特定できないため値「{raw}」を取り込みませんでした");
+        self.findings.push(rules::VALUE_UNASSIGNED.at(at, message).raw(raw));
+    }
+
+    /// Reads one value cell.
+    fn cell(&mut self, sheet: &Sheet, row: u32, col: u32, ind: &Indicator, period: Period, row_unit: Option<Unit>) {
+        let at = self.at(sheet, row, col);
+        let value = sheet.get(row, col);
+        let raw = value.display();
+        let result = match value {
+            Value::Number(n) => {
+                let n = percent_from_cell(*n, sheet.is_percent(row, col), ind.unit);
+                let q = Quantity { value: n, unit: row_unit, unit_text: None, percent: false };
+                self.converted(&q, ind, &at, &raw)
+            }
+            Value::Text(s) => match parse_value(s) {
+                ParsedValue::Empty => return,
+                ParsedValue::Number(mut q) => {
+                    if q.unit.is_none() && q.unit_text.is_none() && !q.percent {
+                        q.unit = row_unit;
+                    }
+                    self.converted(&q, ind, &at, &raw)
+                }
+                ParsedValue::Text(t) if is_pending_text(&t) => Err(rules::VALUE_PENDING
+                    .at(at.clone(), format!("{at}: 「{}」の値が「{}」のため未確定です", ind.name, display_text(&t)))),
+                ParsedValue::Text(t) => Err(rules::VALUE_NONNUMERIC
+                    .at(at.clone(), format!("{at}: 「{}」の値「{}」は数値として読めません", ind.name, display_text(&t)))),
+            },
+            Value::Error(e) => Err(rules::CELL_EXCEL_ERROR.at(at.clone(), format!("{at}: Excel のエラー値 {e} があります（{}）", ind.name))),
+            Value::Date(_) => Err(rules::VALUE_DATE.at(at.clone(), format!("{at}: 「{}」の値が日付になっています", ind.name))),
+            Value::Bool(_) => Err(rules::VALUE_NONNUMERIC.at(at.clone(), format!("{at}: 「{}」の値が TRUE/FALSE です", ind.name))),
+            Value::Empty => return,
+        };
+        match result {
+            Ok(value) => self.records.push(Record { indicator_id: ind.id.clone(), period, value, raw, at }),
+            Err(finding) => self.findings.push(finding.indicator(&ind.id).raw(raw)),
+        }
+    }
+
+    fn converted(&self, q: &Quantity, ind: &Indicator, at: &CellRef, raw: &str) -> Result<f64, Finding> {
+        convert(q, ind.unit).map_err(|mismatch| {
+            let message = format!("{at}: 「{}」の値「{raw}」: {mismatch}", ind.name);
+            rules::VALUE_UNIT.at(at.clone(), message)
+        })
+    }
+}
+
+fn is_no_value_cell(value: &Value) -> bool {
+    match value {
+        Value::Empty => true,
+        Value::Text(s) => matches!(parse_value(s), ParsedValue::Empty),
+        _ => false,
+    }
+}
+
+fn has_values(sheet: &Sheet, table: &Table, col: u32) -> bool {
+    (table.data_start..table.data_end).any(|r| !sheet.get(r, col).is_blank())
+}

@@ -1,0 +1,220 @@
+//! The in-memory form of a workbook after reading: sheets of cells with absolute
+//! positions, merged regions and the few formatting facts ingestion needs.
+//!
+//! Every reader (calamine formats, CSV) produces this, so table detection never sees a
+//! file format.
+
+/// One cell value, as the file stores it (formula cells: their cached value).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Value {
+    #[default]
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    /// An Excel date/time serial (1900 system).
+    Date(f64),
+    /// An Excel error value such as `#DIV/0!`.
+    Error(String),
+}
+
+impl Value {
+    /// True for an empty cell or one holding only whitespace.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Value::Empty => true,
+            Value::Text(s) => s.trim_matches(|c: char| c.is_whitespace()).is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The value as a person would read it in the cell (for messages and `raw`).
+    pub fn display(&self) -> String {
+        match self {
+            Value::Empty => String::new(),
+            Value::Text(s) => s.clone(),
+            Value::Number(n) => format_number(*n),
+            Value::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            Value::Date(d) => format_number(*d),
+            Value::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// Formats a float without a trailing `.0` for integers (`262`, `66.8`).
+pub fn format_number(n: f64) -> String {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// A merged region, absolute and inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Merge {
+    pub first_row: u32,
+    pub first_col: u32,
+    pub last_row: u32,
+    pub last_col: u32,
+}
+
+/// Whether a sheet is shown in the workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    Visible,
+    Hidden,
+    VeryHidden,
+}
+
+/// One sheet: a dense block of cells starting at `start` (absolute, 0-based).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    /// The sheet name; empty for CSV files.
+    pub name: String,
+    pub visibility: Visibility,
+    pub start: (u32, u32),
+    pub width: usize,
+    pub cells: Vec<Value>,
+    pub merges: Vec<Merge>,
+    /// Absolute positions of number cells formatted as a percentage, sorted.
+    pub percent_cells: Vec<(u32, u32)>,
+}
+
+impl Sheet {
+    /// An empty sheet.
+    pub fn new(name: impl Into<String>, visibility: Visibility) -> Self {
+        Sheet {
+            name: name.into(),
+            visibility,
+            start: (0, 0),
+            width: 0,
+            cells: Vec::new(),
+            merges: Vec::new(),
+            percent_cells: Vec::new(),
+        }
+    }
+
+    /// Builds a sheet from rows of values starting at A1 (used for CSV and tests).
+    pub fn from_rows(name: impl Into<String>, rows: Vec<Vec<Value>>) -> Self {
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+        let mut cells = Vec::with_capacity(width * rows.len());
+        for mut row in rows {
+            row.resize(width, Value::Empty);
+            cells.extend(row);
+        }
+        Sheet { width, cells, ..Sheet::new(name, Visibility::Visible) }
+    }
+
+    /// Number of rows in the dense block.
+    pub fn height(&self) -> usize {
+        self.cells.len().checked_div(self.width).unwrap_or(0)
+    }
+
+    /// Last absolute row + 1 and last absolute column + 1 (exclusive bounds).
+    pub fn end(&self) -> (u32, u32) {
+        (
+            self.start.0.saturating_add(self.height() as u32),
+            self.start.1.saturating_add(self.width as u32),
+        )
+    }
+
+    /// The value at an absolute position (`Empty` outside the block).
+    pub fn get(&self, row: u32, col: u32) -> &Value {
+        const EMPTY: Value = Value::Empty;
+        if row < self.start.0 || col < self.start.1 {
+            return &EMPTY;
+        }
+        let (r, c) = ((row - self.start.0) as usize, (col - self.start.1) as usize);
+        if c >= self.width {
+            return &EMPTY;
+        }
+        self.cells.get(r * self.width + c).unwrap_or(&EMPTY)
+    }
+
+    /// Whether the number cell at this absolute position is formatted as a percentage.
+    pub fn is_percent(&self, row: u32, col: u32) -> bool {
+        self.percent_cells.binary_search(&(row, col)).is_ok()
+    }
+
+    /// The merged region that contains this cell, if any.
+    pub fn merge_at(&self, row: u32, col: u32) -> Option<&Merge> {
+        self.merges.iter().find(|m| {
+            (m.first_row..=m.last_row).contains(&row) && (m.first_col..=m.last_col).contains(&col)
+        })
+    }
+
+    /// The value shown at a cell, looking through merged regions to their top-left cell.
+    pub fn get_merged(&self, row: u32, col: u32) -> &Value {
+        match self.merge_at(row, col) {
+            Some(m) => self.get(m.first_row, m.first_col),
+            None => self.get(row, col),
+        }
+    }
+}
+
+/// The file format, detected from the content (not the extension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Xls,
+    Ods,
+    Csv,
+}
+
+impl Format {
+    /// Lower-case name for logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Xlsb => "xlsb",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+/// A workbook as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workbook {
+    pub format: Format,
+    pub sheets: Vec<Sheet>,
+    /// Defined names (name, formula) where the format has them.
+    pub defined_names: Vec<(String, String)>,
+    /// For CSV files: the encoding that was detected (e.g. `Shift_JIS`).
+    pub encoding: Option<&'static str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn get_uses_absolute_positions() {
+        let mut sheet = Sheet::from_rows("s", vec![vec![Value::Number(1.0), Value::Empty]]);
+        sheet.start = (3, 2);
+        assert_eq!(sheet.get(3, 2), &Value::Number(1.0));
+        assert_eq!(sheet.get(0, 0), &Value::Empty);
+        assert_eq!(sheet.get(3, 9), &Value::Empty);
+        assert_eq!(sheet.end(), (4, 4));
+    }
+
+    #[test]
+    fn merged_cells_show_their_top_left_value() {
+        let mut sheet = Sheet::from_rows(
+            "s",
+            vec![vec![Value::Text("実績値".into()), Value::Empty, Value::Empty]],
+        );
+        sheet.merges.push(Merge { first_row: 0, first_col: 0, last_row: 0, last_col: 2 });
+        assert_eq!(sheet.get_merged(0, 2), &Value::Text("実績値".into()));
+    }
+
+    #[test]
+    fn numbers_display_like_a_cell() {
+        for (n, want) in [(262.0, "262"), (66.8, "66.8"), (-1234.0, "-1234")] {
+            assert_eq!(format_number(n), want, "input: {n}");
+        }
+    }
+}

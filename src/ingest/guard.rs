@@ -1,0 +1,429 @@
+//! Checks a file *before* a parser sees it.
+//!
+//! calamine pre-allocates from counts that a file declares (sharedStrings `uniqueCount`,
+//! the cells' positions, the .xls DIMENSIONS record), and a zip bomb inflates fully. Such
+//! files abort the process with an allocation failure, which `catch_unwind` cannot stop.
+//! So every file is sniffed by its content (not its extension) and its declared sizes
+//! are checked against [`Limits`] here; only then is it handed to calamine.
+
+use std::io::{Cursor, Read};
+
+use memchr::memmem;
+
+use super::grid::Format;
+
+/// Limits for untrusted input files. The defaults suit a monthly batch on a small server.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Largest input file, in bytes.
+    pub max_file_bytes: u64,
+    /// Largest total size of a workbook's decompressed zip entries, in bytes.
+    pub max_decompressed_bytes: u64,
+    /// Largest compression ratio of one zip entry (bombs compress 1000:1 and more).
+    pub max_ratio: u64,
+    /// Largest number of cells a sheet may span (rows × columns of its used area).
+    pub max_cells: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 200 * 1024 * 1024,
+            max_decompressed_bytes: 1024 * 1024 * 1024,
+            max_ratio: 250,
+            max_cells: 20_000_000,
+        }
+    }
+}
+
+/// Why a file is not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    /// The file is empty (0 bytes).
+    Empty,
+    /// Password-protected (encrypted) workbook.
+    Encrypted,
+    /// Over a limit; the text says which.
+    Limit(String),
+    /// Not a spreadsheet, or damaged; the text says what it looks like.
+    Unreadable(String),
+}
+
+impl Rejection {
+    /// The stable issue code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::Empty => "E-FILE-EMPTY",
+            Rejection::Encrypted => "E-FILE-ENCRYPTED",
+            Rejection::Limit(_) => "E-FILE-LIMIT",
+            Rejection::Unreadable(_) => "E-FILE-UNREADABLE",
+        }
+    }
+
+    /// The reason in Japanese.
+    pub fn reason(&self) -> String {
+        match self {
+            Rejection::Empty => "ファイルが空です（0 バイト）".to_string(),
+            Rejection::Encrypted => {
+                "パスワードで保護（暗号化）されているため読めません".to_string()
+            }
+            Rejection::Limit(what) => format!("安全のための上限を超えています: {what}"),
+            Rejection::Unreadable(what) => format!("表計算ファイルとして読めません: {what}"),
+        }
+    }
+
+    /// How to fix it, in Japanese.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            Rejection::Empty => "内容を保存したファイルを送り直してください。",
+            Rejection::Encrypted => {
+                "パスワードを解除して保存し直したファイルを送ってください。"
+            }
+            Rejection::Limit(_) => {
+                "不要なシートや行を削除してから送り直すか、企画担当課に相談してください。"
+            }
+            Rejection::Unreadable(_) => {
+                "Excel で開けるか確認し、xlsx 形式で保存し直して送ってください。"
+            }
+        }
+    }
+}
+
+const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Detects the format from the first bytes and the file name, then checks its limits.
+///
+/// # Errors
+/// A [`Rejection`] saying why the file must not be parsed.
+pub fn check(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Format, Rejection> {
+    if bytes.is_empty() {
+        return Err(Rejection::Empty);
+    }
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(Rejection::Limit(format!(
+            "ファイルサイズ {} バイト（上限 {} バイト）",
+            bytes.len(),
+            limits.max_file_bytes
+        )));
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return check_zip(bytes, limits);
+    }
+    if bytes.starts_with(&CFB_MAGIC) {
+        return check_cfb(bytes, limits);
+    }
+    if looks_like_html(bytes) {
+        return Err(Rejection::Unreadable(
+            "HTML ファイルです（Web ページを .xls として保存したもの）".to_string(),
+        ));
+    }
+    let ext = extension(file_name);
+    if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
+        return Ok(Format::Csv);
+    }
+    if bytes.starts_with(b"PK") {
+        return Err(Rejection::Unreadable("壊れた zip（途中で切れている可能性）".to_string()));
+    }
+    Err(Rejection::Unreadable(format!(
+        "拡張子は .{ext} ですが、中身が Excel・ODS・CSV のどれでもありません"
+    )))
+}
+
+/// The lower-case extension of a file name (`""` when none).
+pub fn extension(file_name: &str) -> String {
+    std::path::Path::new(file_name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default()
+}
+
+fn looks_like_html(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || head.starts_with("<table")
+        || (head.starts_with("<?xml") && head.contains("<html"))
+}
+
+fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Rejection> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| Rejection::Unreadable(format!("zip として壊れています（{e}）")))?;
+    let mut total: u64 = 0;
+    let mut names = Vec::with_capacity(archive.len());
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| Rejection::Unreadable(format!("zip として壊れています（{e}）")))?;
+        let (size, packed) = (entry.size(), entry.compressed_size());
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        total = total.saturating_add(size);
+        if size > 1024 * 1024 && size / packed.max(1) > limits.max_ratio {
+            return Err(Rejection::Limit(format!(
+                "zip の中の {} の圧縮率が異常です（{} 倍。zip 爆弾の疑い）",
+                name,
+                size / packed.max(1)
+            )));
+        }
+        names.push(name);
+    }
+    if total > limits.max_decompressed_bytes {
+        return Err(Rejection::Limit(format!(
+            "展開後のサイズ {total} バイト（上限 {} バイト）",
+            limits.max_decompressed_bytes
+        )));
+    }
+    let format = if names.iter().any(|n| n == "mimetype" || n == "content.xml") {
+        Format::Ods
+    } else if names.iter().any(|n| n.ends_with("workbook.bin")) {
+        Format::Xlsb
+    } else if names.iter().any(|n| n.ends_with("workbook.xml")) {
+        Format::Xlsx
+    } else {
+        return Err(Rejection::Unreadable(
+            "zip ですが Excel・ODS のブックではありません".to_string(),
+        ));
+    };
+    if format == Format::Xlsx {
+        check_xlsx_parts(&mut archive, &names, limits)?;
+    }
+    Ok(format)
+}
+
+/// Scans shared strings and worksheets for declared counts and cell positions that would
+/// make calamine allocate more than the limits allow.
+fn check_xlsx_parts(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    names: &[String],
+    limits: &Limits,
+) -> Result<(), Rejection> {
+    for name in names {
+        let is_sst = name.ends_with("sharedStrings.xml");
+        let is_sheet = name.contains("worksheets/") && name.ends_with(".xml");
+        if !is_sst && !is_sheet {
+            continue;
+        }
+        let entry = archive
+            .by_name(name)
+            .map_err(|e| Rejection::Unreadable(format!("{name} を開けません（{e}）")))?;
+        let budget = limits.max_decompressed_bytes.saturating_add(1);
+        let mut reader = entry.take(budget);
+        if is_sst {
+            check_shared_strings(&mut reader, name, limits)?;
+        } else {
+            let bounds = scan_sheet_bounds(&mut reader, budget)
+                .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
+            check_area(bounds, name, limits)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_shared_strings(reader: &mut impl Read, name: &str, limits: &Limits) -> Result<(), Rejection> {
+    let mut head = vec![0u8; 4096];
+    let n = read_up_to(reader, &mut head)
+        .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
+    let head = &head[..n];
+    for attr in [&b"uniqueCount=\""[..], &b" count=\""[..]] {
+        if let Some(count) = attr_number(head, attr) {
+            if count > limits.max_cells {
+                return Err(Rejection::Limit(format!(
+                    "共有文字列の宣言数 {count}（上限 {}）",
+                    limits.max_cells
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+fn attr_number(haystack: &[u8], attr: &[u8]) -> Option<u64> {
+    let at = memmem::find(haystack, attr)? + attr.len();
+    let digits: Vec<u8> = haystack.get(at..)?.iter().take_while(|b| b.is_ascii_digit()).copied().collect();
+    std::str::from_utf8(&digits).ok()?.parse().ok()
+}
+
+/// Bounds of the cells that carry content: (min_row, min_col, max_row, max_col), 1-based.
+type Bounds = Option<(u64, u64, u64, u64)>;
+
+/// Streams a worksheet's XML and returns the bounding box of its non-empty `<c>` cells.
+fn scan_sheet_bounds(reader: &mut impl Read, budget: u64) -> std::io::Result<Bounds> {
+    let mut bounds: Bounds = None;
+    let mut buf: Vec<u8> = Vec::with_capacity(128 * 1024);
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut seen: u64 = 0;
+    loop {
+        let n = reader.read(&mut chunk)?;
+        if n == 0 {
+            break;
+        }
+        seen += n as u64;
+        if seen >= budget {
+            return Err(std::io::Error::other("展開後のサイズが上限を超えました"));
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let consumed = scan_cells(&buf, &mut bounds);
+        buf.drain(..consumed);
+    }
+    Ok(bounds)
+}
+
+/// Scans complete `<c ...>` tags in `buf`, returns how many bytes were fully processed.
+fn scan_cells(buf: &[u8], bounds: &mut Bounds) -> usize {
+    let mut pos = 0;
+    while let Some(off) = memmem::find(&buf[pos..], b"<c ") {
+        let start = pos + off;
+        let Some(end_off) = memchr::memchr(b'>', &buf[start..]) else {
+            return start;
+        };
+        let end = start + end_off;
+        let tag = &buf[start..end];
+        let self_closing = tag.last() == Some(&b'/');
+        if !self_closing {
+            if let Some((row, col)) = attr_cell_ref(tag) {
+                *bounds = Some(match *bounds {
+                    None => (row, col, row, col),
+                    Some((r0, c0, r1, c1)) => (r0.min(row), c0.min(col), r1.max(row), c1.max(col)),
+                });
+            }
+        }
+        pos = end + 1;
+    }
+    // keep a possible partial "<c" at the end
+    buf.len().saturating_sub(2).max(pos)
+}
+
+fn attr_cell_ref(tag: &[u8]) -> Option<(u64, u64)> {
+    let at = memmem::find(tag, b" r=\"")? + 4;
+    let rest = tag.get(at..)?;
+    let letters = rest.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    let digits = rest[letters..].iter().take_while(|b| b.is_ascii_digit()).count();
+    if letters == 0 || digits == 0 || letters > 4 || digits > 9 {
+        return None;
+    }
+    let col = rest[..letters].iter().fold(0u64, |acc, b| acc * 26 + u64::from(b - b'A' + 1));
+    let row = std::str::from_utf8(&rest[letters..letters + digits]).ok()?.parse().ok()?;
+    Some((row, col))
+}
+
+fn check_area(bounds: Bounds, name: &str, limits: &Limits) -> Result<(), Rejection> {
+    if let Some((r0, c0, r1, c1)) = bounds {
+        let area = (r1 - r0 + 1).saturating_mul(c1 - c0 + 1);
+        if area > limits.max_cells {
+            return Err(Rejection::Limit(format!(
+                "{name} のセル範囲が {area} セル（上限 {}）",
+                limits.max_cells
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// .xls (BIFF) and encrypted OOXML live in a compound file. Reads the Workbook stream's
+/// records: FILEPASS means a password; DIMENSIONS must stay within the cell limit.
+fn check_cfb(bytes: &[u8], limits: &Limits) -> Result<Format, Rejection> {
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes))
+        .map_err(|e| Rejection::Unreadable(format!("複合ファイルとして壊れています（{e}）")))?;
+    if file.exists("/EncryptionInfo") || file.exists("/EncryptedPackage") {
+        return Err(Rejection::Encrypted);
+    }
+    let stream = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"].into_iter().find(|p| file.exists(p));
+    let Some(stream) = stream else {
+        return Err(Rejection::Unreadable(
+            "Excel 97-2003 ブックではない複合ファイルです（Word などの可能性）".to_string(),
+        ));
+    };
+    let mut data = Vec::new();
+    file.open_stream(stream)
+        .and_then(|s| s.take(limits.max_decompressed_bytes).read_to_end(&mut data))
+        .map_err(|e| Rejection::Unreadable(format!("ブックのストリームを読めません（{e}）")))?;
+    check_biff_records(&data, limits)?;
+    Ok(Format::Xls)
+}
+
+fn check_biff_records(data: &[u8], limits: &Limits) -> Result<(), Rejection> {
+    let mut pos = 0usize;
+    while let Some(header) = data.get(pos..pos + 4) {
+        let typ = u16::from_le_bytes([header[0], header[1]]);
+        let len = usize::from(u16::from_le_bytes([header[2], header[3]]));
+        let body = data.get(pos + 4..pos + 4 + len).unwrap_or(&[]);
+        match typ {
+            0x002F => return Err(Rejection::Encrypted),
+            0x0200 if body.len() >= 12 => {
+                let u32_at = |i: usize| u64::from(u32::from_le_bytes([body[i], body[i + 1], body[i + 2], body[i + 3]]));
+                let (rows, cols) = (
+                    u32_at(4).saturating_sub(u32_at(0)),
+                    u64::from(u16::from_le_bytes([body[10], body[11]]))
+                        .saturating_sub(u64::from(u16::from_le_bytes([body[8], body[9]]))),
+                );
+                let area = rows.saturating_mul(cols);
+                if area > limits.max_cells {
+                    return Err(Rejection::Limit(format!(
+                        "シートの宣言範囲が {area} セル（上限 {}）",
+                        limits.max_cells
+                    )));
+                }
+            }
+            _ => {}
+        }
+        pos += 4 + len;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_by_content_not_extension() {
+        let limits = Limits::default();
+        let cases: [(&[u8], &str, &str); 5] = [
+            (b"", "a.xlsx", "E-FILE-EMPTY"),
+            (b"hello world", "a.xlsx", "E-FILE-UNREADABLE"),
+            (b"<html><body><table></table>", "a.xls", "E-FILE-UNREADABLE"),
+            (b"PK\x03\x04garbage", "a.xlsx", "E-FILE-UNREADABLE"),
+            (&CFB_MAGIC, "a.xls", "E-FILE-UNREADABLE"),
+        ];
+        for (bytes, name, code) in cases {
+            let got = check(bytes, name, &limits);
+            assert_eq!(got.err().map(|r| r.code()), Some(code), "input: {name} {bytes:?}");
+        }
+        assert_eq!(check("a,b\n".as_bytes(), "x.csv", &limits), Ok(Format::Csv));
+    }
+
+    #[test]
+    fn oversized_files_are_refused() {
+        let limits = Limits { max_file_bytes: 3, ..Limits::default() };
+        assert_eq!(check(b"a,b,c", "x.csv", &limits).err().map(|r| r.code()), Some("E-FILE-LIMIT"));
+    }
+
+    #[test]
+    fn cell_scan_finds_far_cells_across_chunks() {
+        let xml = br#"<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B2" s="1"/></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>"#;
+        let mut reader = std::io::Cursor::new(&xml[..]);
+        let bounds = scan_sheet_bounds(&mut reader, 1 << 20).unwrap();
+        assert_eq!(bounds, Some((1, 1, 1_048_576, 16_384)));
+        let err = check_area(bounds, "sheet1.xml", &Limits::default()).unwrap_err();
+        assert_eq!(err.code(), "E-FILE-LIMIT");
+    }
+
+    #[test]
+    fn cell_refs_parse() {
+        assert_eq!(attr_cell_ref(b"<c r=\"AB12\" t=\"s\""), Some((12, 28)));
+        assert_eq!(attr_cell_ref(b"<c t=\"s\""), None);
+    }
+}

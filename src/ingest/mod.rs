@@ -1,0 +1,56 @@
+//! Ingestion: reading submission files into grids ([`grid`]), safely ([`guard`]), and
+//! finding the indicator tables in them ([`table`]).
+//!
+//! This is the only code that touches calamine, csv and encoding_rs. It never panics on
+//! input data: limits are checked before parsing, and a parser panic is caught and
+//! reported as an unreadable file.
+
+pub mod csv;
+pub mod excel;
+pub mod extract;
+pub mod grid;
+pub mod guard;
+pub mod names;
+pub mod submission;
+pub mod table;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+pub use grid::{Format, Sheet, Value, Workbook};
+pub use guard::{Limits, Rejection};
+pub use names::Matcher;
+pub use submission::{read_submission, Submission};
+
+/// A workbook read from bytes, with notes about how it was read.
+#[derive(Debug)]
+pub struct ReadOutcome {
+    pub workbook: Workbook,
+    /// The text needed replacement characters (invalid bytes in a CSV).
+    pub lossy_text: bool,
+}
+
+/// Reads a submission from its bytes. `file_name` only helps to tell CSV from TSV.
+///
+/// # Errors
+/// A [`Rejection`] when the file must not or cannot be read.
+///
+/// # Examples
+/// ```
+/// use shukei::ingest::{read_bytes, Limits};
+/// let out = read_bytes("指標名,R6\n市税収納率,97.1\n".as_bytes(), "a.csv", &Limits::default()).unwrap();
+/// assert_eq!(out.workbook.sheets.len(), 1);
+/// ```
+pub fn read_bytes(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<ReadOutcome, Rejection> {
+    let format = guard::check(bytes, file_name, limits)?;
+    let result = catch_unwind(AssertUnwindSafe(|| match format {
+        Format::Csv => csv::read_csv(bytes, file_name, limits.max_cells)
+            .map(|(workbook, lossy_text)| ReadOutcome { workbook, lossy_text }),
+        _ => excel::read_workbook(bytes, format).map(|workbook| ReadOutcome { workbook, lossy_text: false }),
+    }));
+    match result {
+        Ok(Ok(outcome)) => Ok(outcome),
+        Ok(Err(reason)) if reason.to_lowercase().contains("password") => Err(Rejection::Encrypted),
+        Ok(Err(reason)) => Err(Rejection::Unreadable(reason)),
+        Err(_) => Err(Rejection::Unreadable("読み取り中に内部エラーが起きました（ファイルの破損）".to_string())),
+    }
+}

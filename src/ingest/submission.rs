@@ -1,0 +1,196 @@
+//! One submission file, read end to end: bytes → grid → tables → records and findings,
+//! with the department and the submission date inferred from the file.
+
+use std::path::Path;
+
+use crate::catalogue::Catalogue;
+use crate::model::{CellRef, Finding, Record};
+use crate::rules::{self, FindingExt, Rule};
+
+use super::extract::Extractor;
+use super::grid::{Format, Visibility, Workbook};
+use super::guard::{Limits, Rejection};
+use super::names::Matcher;
+use super::table::{find_tables, find_transposed};
+
+/// Everything read from one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submission {
+    /// The path as shown in messages (as given, or relative to the folder given).
+    pub file: String,
+    pub department: Option<String>,
+    /// A date in the file name (`..._20241120.xlsx`, `2024-11-20`), as `YYYYMMDD`.
+    pub name_date: Option<u32>,
+    /// Modification time, seconds since the epoch.
+    pub modified: Option<i64>,
+    pub format: Option<Format>,
+    /// For CSV: the detected encoding.
+    pub encoding: Option<&'static str>,
+    /// The file could not be read at all.
+    pub failed: bool,
+    /// Number of tables found.
+    pub tables: usize,
+    pub records: Vec<Record>,
+    pub findings: Vec<Finding>,
+}
+
+impl Submission {
+    fn new(file: &str, catalogue: &Catalogue) -> Self {
+        Submission {
+            file: file.to_string(),
+            department: department_from_path(file, catalogue),
+            name_date: date_from_name(file),
+            modified: None,
+            format: None,
+            encoding: None,
+            failed: false,
+            tables: 0,
+            records: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+}
+
+/// Reads one submission from its bytes.
+pub fn read_submission(file: &str, bytes: &[u8], catalogue: &Catalogue, matcher: &Matcher, limits: &Limits) -> Submission {
+    let mut sub = Submission::new(file, catalogue);
+    match super::read_bytes(bytes, file, limits) {
+        Ok(outcome) => {
+            sub.format = Some(outcome.workbook.format);
+            sub.encoding = outcome.workbook.encoding;
+            if outcome.lossy_text {
+                let at = CellRef::file(file);
+                let message = format!("{at}: 文字コードを判別できない文字があり、一部が文字化けしています");
+                sub.findings.push(rules::FILE_ENCODING.at(at, message));
+            }
+            scan_workbook(&mut sub, &outcome.workbook, catalogue, matcher);
+        }
+        Err(rejection) => {
+            sub.failed = true;
+            sub.findings.push(rejection_finding(file, &rejection));
+        }
+    }
+    sub
+}
+
+/// The finding for a file that is not read.
+pub fn rejection_finding(file: &str, rejection: &Rejection) -> Finding {
+    let rule: Rule = match rejection {
+        Rejection::Empty => rules::FILE_EMPTY,
+        Rejection::Encrypted => rules::FILE_ENCRYPTED,
+        Rejection::Limit(_) => rules::FILE_LIMIT,
+        Rejection::Unreadable(_) => rules::FILE_UNREADABLE,
+    };
+    let at = CellRef::file(file);
+    let message = format!("{at}: {}", rejection.reason());
+    rule.at(at, message)
+}
+
+/// Finds the tables of every sheet and extracts their values.
+pub fn scan_workbook(sub: &mut Submission, workbook: &Workbook, catalogue: &Catalogue, matcher: &Matcher) {
+    let mut ex = Extractor::new(&sub.file, catalogue, matcher);
+    let mut tables = 0;
+    for sheet in &workbook.sheets {
+        if sheet.visibility == Visibility::VeryHidden && sheet.name.starts_with('_') {
+            continue;
+        }
+        let found = find_tables(sheet);
+        let transposed = find_transposed(sheet, matcher, &found);
+        let count = found.len() + transposed.len();
+        if count > 0 && sheet.visibility != Visibility::Visible {
+            let at = CellRef { file: sub.file.clone(), sheet: Some(sheet.name.clone()), cell: None };
+            let message = format!("{at}: 非表示のシート「{}」の表も読み取りました", sheet.name);
+            ex.findings.push(rules::SHEET_HIDDEN.at(at, message).raw(sheet.name.clone()));
+        }
+        for table in &found {
+            ex.table(sheet, table);
+        }
+        for table in &transposed {
+            ex.transposed(sheet, table);
+        }
+        tables += count;
+    }
+    if tables == 0 {
+        let at = CellRef::file(&sub.file);
+        let message = format!("{at}: 指標の表が見つかりません（見出しに「指標名」と年度・月の列が必要です）");
+        ex.findings.push(rules::SUBMISSION_EMPTY.at(at, message));
+    }
+    sub.tables = tables;
+    sub.records.append(&mut ex.records);
+    sub.findings.append(&mut ex.findings);
+}
+
+/// The department whose name appears in the path, the file name first, the longest name
+/// winning (`債権回収特別対策室` before a shorter name inside it).
+pub fn department_from_path(file: &str, catalogue: &Catalogue) -> Option<String> {
+    let path = Path::new(file);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let normalized = crate::normalize::text::nfkc(&name);
+    let find = |text: &str| {
+        catalogue.departments.iter().filter(|d| text.contains(d.as_str())).max_by_key(|d| d.chars().count()).cloned()
+    };
+    find(&normalized).or_else(|| {
+        path.ancestors().skip(1).find_map(|p| {
+            let dir = p.file_name()?.to_string_lossy();
+            find(&crate::normalize::text::nfkc(&dir))
+        })
+    })
+}
+
+/// A date in a file name: `20241120`, `2024-11-20`, `2024_11_20`, as `YYYYMMDD`.
+pub fn date_from_name(file: &str) -> Option<u32> {
+    let name = Path::new(file).file_stem()?.to_string_lossy();
+    let digits_runs = name
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>();
+    let candidate = digits_runs.iter().find(|s| s.len() == 8).map(|s| s.to_string()).or_else(|| {
+        digits_runs.windows(3).find(|w| w[0].len() == 4 && w[1].len() <= 2 && w[2].len() <= 2).map(|w| {
+            format!("{}{:0>2}{:0>2}", w[0], w[1], w[2])
+        })
+    })?;
+    let value: u32 = candidate.parse().ok()?;
+    let (y, m, d) = (value / 10000, value / 100 % 100, value % 100);
+    ((2000..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)).then_some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_come_from_file_names() {
+        let cases = [
+            ("財政課_報告_20241120.xlsx", Some(20241120)),
+            ("in/財政課 2024-11-05.xlsx", Some(20241105)),
+            ("人事課_R6.xlsx", None),
+            ("a_20241340.xlsx", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(date_from_name(name), want, "input: {name}");
+        }
+    }
+
+    #[test]
+    fn departments_come_from_the_name_or_the_folder() {
+        let cat = Catalogue::builtin();
+        let cases = [
+            ("広報広聴課_令和6年度.xlsx", Some("広報広聴課")),
+            ("inbox/人事課/報告.xlsx", Some("人事課")),
+            ("不明.xlsx", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(department_from_path(name, &cat).as_deref(), want, "input: {name}");
+        }
+    }
+
+    #[test]
+    fn garbage_is_one_finding_not_a_panic() {
+        let cat = Catalogue::builtin();
+        let m = Matcher::new(&cat);
+        let sub = read_submission("x.xlsx", b"not a workbook", &cat, &m, &Limits::default());
+        assert!(sub.failed);
+        assert_eq!(sub.findings.len(), 1);
+        assert_eq!(sub.findings[0].code, "E-FILE-UNREADABLE");
+    }
+}

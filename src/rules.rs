@@ -1,0 +1,130 @@
+//! Every finding shukei reports: its stable code, severity, Japanese message and fix
+//! hint. The one source for the wording used in issues.csv, the report's 検証結果 sheet,
+//! the terminal and the departments' feedback workbooks.
+
+use crate::model::{CellRef, Finding, Severity};
+
+/// A rule: code, severity and the fix hint shown with every finding of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    pub code: &'static str,
+    pub severity: Severity,
+    /// What the rule checks, for documentation.
+    pub title: &'static str,
+    pub hint: &'static str,
+}
+
+macro_rules! rules {
+    ($($name:ident = $code:literal, $sev:ident, $title:literal, $hint:literal;)*) => {
+        $(
+            #[doc = $title]
+            pub const $name: Rule = Rule { code: $code, severity: Severity::$sev, title: $title, hint: $hint };
+        )*
+        /// Every rule, for documentation and tests.
+        pub const ALL: &[Rule] = &[$($name),*];
+    };
+}
+
+rules! {
+    FILE_EMPTY = "E-FILE-EMPTY", Error, "空のファイル", "内容を保存したファイルを送り直してください。";
+    FILE_ENCRYPTED = "E-FILE-ENCRYPTED", Error, "パスワード付きのファイル", "パスワードを解除して保存し直したファイルを送ってください。";
+    FILE_LIMIT = "E-FILE-LIMIT", Error, "上限を超えるファイル", "不要なシートや行を削除してから送り直すか、企画担当課に相談してください。";
+    FILE_UNREADABLE = "E-FILE-UNREADABLE", Error, "読めないファイル", "Excel で開けるか確認し、xlsx 形式で保存し直して送ってください。";
+    FILE_ENCODING = "W-FILE-ENCODING", Warning, "文字化けのある CSV", "CSV を UTF-8 または Shift_JIS で保存し直してください。";
+    SUBMISSION_EMPTY = "E-SUBMISSION-EMPTY", Error, "指標の表が見つからない提出", "「指標名」の見出し行と、年度（令和6年度など）や月（令和6年4月など）の列見出しがある表で提出してください。shukei template で作った様式の利用をおすすめします。";
+    SHEET_HIDDEN = "I-SHEET-HIDDEN", Info, "非表示シート", "非表示シートの内容も読み取りました。意図しない値であれば削除してください。";
+    COLUMN_IGNORED = "I-COLUMN-IGNORED", Info, "読み取らなかった列", "値の列であれば、見出しを「令和6年度」「令和6年4月」のような期間にしてください。";
+    CELL_EXCEL_ERROR = "E-CELL-EXCEL-ERROR", Error, "Excel のエラー値", "数式の参照先を確認し、正しい数値が表示されるようにしてください。";
+    VALUE_NONNUMERIC = "E-VALUE-NONNUMERIC", Error, "数値でない値", "数値だけを入力してください（単位や注記は備考欄へ）。値がない場合は空欄にしてください。";
+    VALUE_PENDING = "W-VALUE-PENDING", Warning, "未確定の値（調査中など）", "値が確定したら数値を入力して提出し直してください。";
+    VALUE_DATE = "E-VALUE-DATE", Error, "日付になっている値", "セルの表示形式を「数値」にして、数値を入力し直してください。";
+    VALUE_UNIT = "E-VALUE-UNIT", Error, "指標に合わない単位", "指標の単位に合わせた数値を入力してください。";
+    VALUE_NOT_INTEGER = "W-VALUE-NOT-INTEGER", Warning, "件数・人数が整数でない", "件数・人数などは整数で入力してください。";
+    VALUE_NEGATIVE = "E-VALUE-NEGATIVE", Error, "負になりえない値が負", "符号（△・▲・-）を確認してください。";
+    VALUE_PERCENT_RANGE = "E-VALUE-PERCENT-RANGE", Error, "0〜100 の範囲外の割合", "割合は 0〜100 の % の数値で入力してください（66.8% なら 66.8）。";
+    VALUE_DUPLICATE = "E-VALUE-DUPLICATE", Error, "同じファイル内で食い違う値", "同じ指標・期間の値は 1 か所だけに入力してください。";
+    INDICATOR_UNKNOWN = "E-INDICATOR-UNKNOWN", Error, "指標名が不明", "指標名を様式（指標カタログ）のとおりに記入してください。";
+    VALUE_UNASSIGNED = "I-VALUE-UNASSIGNED", Info, "指標が特定できず取り込まなかった値", "同じ行の指標名を正しく直すと取り込まれます。";
+    ID_NAME_MISMATCH = "W-ID-NAME-MISMATCH", Warning, "指標 ID と指標名の食い違い", "ID 列と指標名の組合せを確認してください。ID を優先して読み取りました。";
+    DEPARTMENT_NOT_RESPONSIBLE = "W-DEPARTMENT-NOT-RESPONSIBLE", Warning, "担当外の課からの値", "この指標の担当課に確認し、担当課から提出してもらってください。";
+    DEPARTMENT_UNKNOWN = "W-DEPARTMENT-UNKNOWN", Warning, "提出課が特定できない", "ファイル名の先頭に課名を付けてください（例: 広報広聴課_令和6年11月.xlsx）。";
+    PERIOD_OUTSIDE_PLAN = "E-PERIOD-OUTSIDE-PLAN", Error, "計画期間外の期間", "計画期間（令和6年度〜令和8年度）の値だけを入力してください。";
+    PERIOD_FUTURE = "E-PERIOD-FUTURE", Error, "報告期間より後の期間", "まだ来ていない期間の値は入力しないでください。";
+    PERIOD_MONTHLY_ANNUAL = "W-PERIOD-MONTHLY-ANNUAL", Warning, "年度値だけの指標に月の値", "この指標は年度の値だけを報告してください。";
+    CUMULATIVE_DECREASE = "E-CUMULATIVE-DECREASE", Error, "累計の指標が減少", "累計値は前の期間より小さくなりません。値を確認してください。";
+    MONTHLY_JUMP = "W-MONTHLY-JUMP", Warning, "前月からの急な変化", "前月からの変化が大きすぎます。桁や単位を確認してください。";
+    YEAR_MONTH_MISMATCH = "W-YEAR-MONTH-MISMATCH", Warning, "年度値と月の値の集計が食い違う", "年度の値と月の値のどちらが正しいか確認してください（決算値と月次の累計が異なるのは正常な場合もあります）。";
+    CONFLICT = "E-CONFLICT", Error, "課によって食い違う値", "どちらの値が正しいか、関係課で確認して 1 つにしてください。";
+    SUPERSEDED = "I-SUPERSEDED", Info, "新しい提出で置き換えた値", "対応は不要です。新しいファイルの値を使いました。";
+    TEMPLATE_ROW_MISSING = "W-TEMPLATE-ROW-MISSING", Warning, "様式の行が削除されている", "様式の行は削除しないでください。値がない場合は空欄のままにしてください。";
+}
+
+impl Rule {
+    /// Makes a finding of this rule at a place.
+    pub fn at(&self, at: CellRef, message: String) -> Finding {
+        Finding {
+            severity: self.severity,
+            code: self.code,
+            at,
+            indicator_id: None,
+            message,
+            hint: self.hint.to_string(),
+            raw: String::new(),
+        }
+    }
+
+    /// Looks a rule up by its code.
+    pub fn by_code(code: &str) -> Option<&'static Rule> {
+        ALL.iter().find(|r| r.code == code)
+    }
+}
+
+/// Builder helpers used by every stage.
+pub trait FindingExt {
+    /// Sets the indicator ID.
+    fn indicator(self, id: &str) -> Self;
+    /// Sets the raw text.
+    fn raw(self, raw: impl Into<String>) -> Self;
+}
+
+impl FindingExt for Finding {
+    fn indicator(mut self, id: &str) -> Self {
+        self.indicator_id = Some(id.to_string());
+        self
+    }
+
+    fn raw(mut self, raw: impl Into<String>) -> Self {
+        self.raw = raw.into();
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_prefixed_by_severity() {
+        let mut codes: Vec<&str> = ALL.iter().map(|r| r.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), ALL.len());
+        for rule in ALL {
+            let prefix = match rule.severity {
+                Severity::Error => "E-",
+                Severity::Warning => "W-",
+                Severity::Info => "I-",
+            };
+            assert!(rule.code.starts_with(prefix), "{}", rule.code);
+            assert!(!rule.hint.is_empty());
+        }
+    }
+
+    #[test]
+    fn findings_carry_the_rule_hint() {
+        let f = VALUE_NONNUMERIC.at(CellRef::cell("a.xlsx", "入力", 1, 2), "x".into()).indicator("31-0-1");
+        assert_eq!(f.code, "E-VALUE-NONNUMERIC");
+        assert_eq!(f.indicator_id.as_deref(), Some("31-0-1"));
+        assert!(f.hint.contains("数値"));
+    }
+}

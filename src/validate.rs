@@ -1,0 +1,203 @@
+//! Record-level validation rules, pure: (&Catalogue, records, settings) → findings and
+//! the records that may be used.
+//!
+//! A record that breaks an error-level rule (negative count, percentage outside 0–100,
+//! period outside the plan or later than the reporting period) is `rejected`: it stays in
+//! values.csv with that status but never makes a figure.
+
+use std::collections::HashMap;
+
+use crate::catalogue::{Catalogue, Indicator};
+use crate::model::{Finding, Period, Record, Unit};
+use crate::rules::{self, FindingExt};
+
+/// Thresholds and ranges for validation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// First and last fiscal year of the plan (令和6–8年度).
+    pub plan_years: (u16, u16),
+    /// A month-to-month change by more than this factor is a warning.
+    pub jump_factor: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { plan_years: (2024, 2026), jump_factor: 3.0 }
+    }
+}
+
+/// What validation says about one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Ok,
+    /// Broke an error-level rule; not used for figures.
+    Rejected,
+}
+
+/// Checks one record against the value rules of its indicator.
+pub fn check_value(ind: &Indicator, rec: &Record) -> Option<Finding> {
+    let at = &rec.at;
+    let v = rec.value;
+    let finding = if v < 0.0 && !ind.allow_negative && ind.unit != Unit::None {
+        rules::VALUE_NEGATIVE.at(at.clone(), format!("{at}: 「{}」は負になりえませんが「{}」（{}）です", ind.name, rec.raw, fmt(v)))
+    } else if ind.unit == Unit::Percent && !(0.0..=100.0).contains(&v) {
+        rules::VALUE_PERCENT_RANGE.at(at.clone(), format!("{at}: 「{}」は割合（%）ですが {} です", ind.name, fmt(v)))
+    } else if ind.unit.is_count() && v.fract().abs() > 1e-9 && ind.aggregation != crate::catalogue::Aggregation::Mean {
+        rules::VALUE_NOT_INTEGER.at(at.clone(), format!("{at}: 「{}」は{}の数ですが {} と小数です", ind.name, ind.unit, fmt(v)))
+    } else {
+        return None;
+    };
+    Some(finding.indicator(&ind.id).raw(rec.raw.clone()))
+}
+
+/// Checks a record's period against the plan and the reporting period.
+pub fn check_period(ind: &Indicator, rec: &Record, settings: &Settings, reporting: Option<Period>) -> Option<Finding> {
+    let at = &rec.at;
+    let fy = rec.period.fiscal_year().0;
+    let (first, last) = settings.plan_years;
+    let finding = if fy < first || fy > last {
+        rules::PERIOD_OUTSIDE_PLAN.at(
+            at.clone(),
+            format!("{at}: {} は計画期間（令和{}年度〜令和{}年度）の外です", rec.period.label_ja(), first - 2018, last - 2018),
+        )
+    } else if reporting.is_some_and(|r| is_after(rec.period, r)) {
+        let r = reporting.map(Period::label_ja).unwrap_or_default();
+        rules::PERIOD_FUTURE.at(at.clone(), format!("{at}: {} は報告期間（{r}）より後です", rec.period.label_ja()))
+    } else if matches!(rec.period, Period::Month(_)) && ind.aggregation == crate::catalogue::Aggregation::Annual {
+        rules::PERIOD_MONTHLY_ANNUAL.at(at.clone(), format!("{at}: 「{}」は年度ごとの指標ですが月（{}）の値があります", ind.name, rec.period.label_ja()))
+    } else {
+        return None;
+    };
+    Some(finding.indicator(&ind.id).raw(rec.raw.clone()))
+}
+
+/// Whether `p` starts after the reporting period `r` ends.
+pub fn is_after(p: Period, r: Period) -> bool {
+    match (p, r) {
+        (Period::Month(a), Period::Month(b)) => a > b,
+        (Period::Year(a), Period::Year(b)) => a > b,
+        (Period::Year(a), Period::Month(b)) => a > b.fiscal_year(),
+        (Period::Month(a), Period::Year(b)) => a.fiscal_year() > b,
+    }
+}
+
+/// Validates the records of one file. Returns a verdict per record (same order) and the
+/// findings, including E-VALUE-DUPLICATE for the same indicator and period given twice
+/// with different values.
+pub fn validate_file(catalogue: &Catalogue, records: &[Record], settings: &Settings, reporting: Option<Period>) -> (Vec<Verdict>, Vec<Finding>) {
+    let mut verdicts = Vec::with_capacity(records.len());
+    let mut findings = Vec::new();
+    for rec in records {
+        let Some(ind) = catalogue.indicator(&rec.indicator_id) else {
+            verdicts.push(Verdict::Rejected);
+            continue;
+        };
+        let mut verdict = Verdict::Ok;
+        for f in [check_value(ind, rec), check_period(ind, rec, settings, reporting)].into_iter().flatten() {
+            if f.severity == crate::model::Severity::Error {
+                verdict = Verdict::Rejected;
+            }
+            findings.push(f);
+        }
+        verdicts.push(verdict);
+    }
+    let mut seen: HashMap<(&str, Period), usize> = HashMap::new();
+    for (i, rec) in records.iter().enumerate() {
+        if verdicts[i] == Verdict::Rejected {
+            continue;
+        }
+        match seen.get(&(rec.indicator_id.as_str(), rec.period)) {
+            None => {
+                seen.insert((rec.indicator_id.as_str(), rec.period), i);
+            }
+            Some(&first) if !same(records[first].value, rec.value) => {
+                let other = &records[first];
+                let at = &rec.at;
+                let message = format!(
+                    "{at}: 「{}」{} の値が同じファイルの {} と食い違います（{} と {}）",
+                    name_of(catalogue, &rec.indicator_id),
+                    rec.period.label_ja(),
+                    other.at.a1(),
+                    fmt(other.value),
+                    fmt(rec.value)
+                );
+                findings.push(rules::VALUE_DUPLICATE.at(at.clone(), message).indicator(&rec.indicator_id).raw(rec.raw.clone()));
+                verdicts[i] = Verdict::Rejected;
+                verdicts[first] = Verdict::Rejected;
+            }
+            Some(_) => {}
+        }
+    }
+    (verdicts, findings)
+}
+
+fn name_of<'a>(catalogue: &'a Catalogue, id: &str) -> &'a str {
+    catalogue.indicator(id).map_or("", |i| i.name.as_str())
+}
+
+/// Equal within rounding (relative 1e-9, absolute 1e-9).
+pub fn same(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// A number for messages: `262`, `66.8`, `1325815`.
+pub fn fmt(v: f64) -> String {
+    crate::ingest::grid::format_number(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CellRef, FiscalYear, Month};
+
+    fn rec(id: &str, period: Period, value: f64) -> Record {
+        Record { indicator_id: id.into(), period, value, raw: fmt(value), at: CellRef::cell("a.xlsx", "s", 1, 2) }
+    }
+
+    const FY24: Period = Period::Year(FiscalYear(2024));
+
+    #[test]
+    fn each_value_rule_alone() {
+        let cat = Catalogue::builtin();
+        let cases = [
+            (rec("30-1-1", FY24, -3.0), Some("E-VALUE-NEGATIVE")),
+            (rec("31-0-1", FY24, 120.0), Some("E-VALUE-PERCENT-RANGE")),
+            (rec("31-0-1", FY24, -1.0), Some("E-VALUE-NEGATIVE")),
+            (rec("30-2-1", FY24, 12.5), Some("W-VALUE-NOT-INTEGER")),
+            (rec("30-2-1", FY24, 12.0), None),
+            (rec("31-0-1", FY24, 70.1), None),
+        ];
+        for (r, want) in cases {
+            let ind = cat.indicator(&r.indicator_id).unwrap();
+            assert_eq!(check_value(ind, &r).map(|f| f.code), want, "input: {r:?}");
+        }
+    }
+
+    #[test]
+    fn each_period_rule_alone() {
+        let cat = Catalogue::builtin();
+        let nov = Some(Period::Month(Month { year: 2024, month: 11 }));
+        let cases = [
+            (rec("30-2-1", Period::Year(FiscalYear(2022)), 1.0), nov, Some("E-PERIOD-OUTSIDE-PLAN")),
+            (rec("30-2-1", Period::Year(FiscalYear(2027)), 1.0), None, Some("E-PERIOD-OUTSIDE-PLAN")),
+            (rec("30-2-1", Period::Month(Month { year: 2024, month: 12 }), 1.0), nov, Some("E-PERIOD-FUTURE")),
+            (rec("30-2-1", Period::Year(FiscalYear(2025)), 1.0), nov, Some("E-PERIOD-FUTURE")),
+            (rec("30-2-1", FY24, 1.0), nov, None),
+            (rec("31-0-5", Period::Month(Month { year: 2024, month: 5 }), 50.0), nov, Some("W-PERIOD-MONTHLY-ANNUAL")),
+        ];
+        for (r, reporting, want) in cases {
+            let ind = cat.indicator(&r.indicator_id).unwrap();
+            let got = check_period(ind, &r, &Settings::default(), reporting).map(|f| f.code);
+            assert_eq!(got, want, "input: {r:?} {reporting:?}");
+        }
+    }
+
+    #[test]
+    fn the_same_cell_twice_with_different_values_is_an_error() {
+        let cat = Catalogue::builtin();
+        let records = [rec("30-2-1", FY24, 10.0), rec("30-2-1", FY24, 11.0), rec("30-2-2", FY24, 5.0), rec("30-2-2", FY24, 5.0)];
+        let (verdicts, findings) = validate_file(&cat, &records, &Settings::default(), None);
+        assert_eq!(verdicts, [Verdict::Rejected, Verdict::Rejected, Verdict::Ok, Verdict::Ok]);
+        assert_eq!(findings.iter().map(|f| f.code).collect::<Vec<_>>(), ["E-VALUE-DUPLICATE"]);
+    }
+}
