@@ -1,1 +1,11 @@
-fn main() {}
+//! The `shukei` binary: parses the command line and runs a subcommand.
+//! All the work is in the library; see `src/cli/` for each subcommand.
+
+mod cli;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let args = cli::Cli::parse();
+    cli::run(args).into()
+}

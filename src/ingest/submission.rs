@@ -51,6 +51,23 @@ impl Submission {
     }
 }
 
+impl Submission {
+    /// A file that was found but not read because it is not a spreadsheet.
+    pub fn skipped(file: &str, catalogue: &Catalogue, finding: Finding) -> Self {
+        let mut sub = Submission::new(file, catalogue);
+        sub.findings.push(finding);
+        sub
+    }
+
+    /// A submission whose file could not be read at all.
+    pub fn failed(file: &str, catalogue: &Catalogue, rejection: &Rejection) -> Self {
+        let mut sub = Submission::new(file, catalogue);
+        sub.failed = true;
+        sub.findings.push(rejection_finding(file, rejection));
+        sub
+    }
+}
+
 /// Reads one submission from its bytes.
 pub fn read_submission(file: &str, bytes: &[u8], catalogue: &Catalogue, matcher: &Matcher, limits: &Limits) -> Submission {
     let mut sub = Submission::new(file, catalogue);
@@ -65,10 +82,7 @@ pub fn read_submission(file: &str, bytes: &[u8], catalogue: &Catalogue, matcher:
             }
             scan_workbook(&mut sub, &outcome.workbook, catalogue, matcher);
         }
-        Err(rejection) => {
-            sub.failed = true;
-            sub.findings.push(rejection_finding(file, &rejection));
-        }
+        Err(rejection) => return Submission::failed(file, catalogue, &rejection),
     }
     sub
 }

@@ -1,0 +1,131 @@
+//! Collecting input files from the command line (files and folders, walked recursively)
+//! and reading them in parallel.
+//!
+//! Lock files (`~$…`) and hidden files are skipped; symlinks to folders are followed
+//! once (a loop is noticed, not walked forever). Files that are not spreadsheets are
+//! still listed, as an info finding, so every input appears in the report. The result
+//! is sorted by path, whatever the thread timing.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::catalogue::Catalogue;
+use crate::ingest::{read_submission, Limits, Matcher, Submission};
+use crate::model::{CellRef, Finding};
+use crate::rules;
+
+/// File extensions read as submissions.
+pub const EXTENSIONS: [&str; 8] = ["xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv", "txt"];
+
+/// An input found on disk, with the name shown in messages.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Input {
+    pub path: PathBuf,
+    /// The path as shown: relative to the folder given (prefixed by that folder's name).
+    pub display: String,
+}
+
+/// Inputs to read and findings about paths that were skipped or could not be walked.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub inputs: Vec<Input>,
+    /// Files that are not spreadsheets: (shown path, the I-FILE-SKIPPED finding).
+    pub skipped: Vec<(String, Finding)>,
+    /// Problems walking the folders (a symlink loop, an unreadable folder).
+    pub findings: Vec<Finding>,
+}
+
+/// Walks the given files and folders.
+///
+/// # Errors
+/// When a path given on the command line does not exist.
+pub fn collect(paths: &[PathBuf]) -> Result<Collected, crate::error::Error> {
+    let mut out = Collected::default();
+    let mut seen_dirs = HashSet::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| crate::error::Error::io(path, e))?;
+        if meta.is_dir() {
+            walk(path, &display_of(path), &mut seen_dirs, &mut out);
+        } else {
+            out.inputs.push(Input { path: path.clone(), display: display_of(path) });
+        }
+    }
+    out.inputs.sort();
+    out.inputs.dedup_by(|a, b| a.path == b.path);
+    Ok(out)
+}
+
+fn display_of(path: &Path) -> String {
+    path.to_string_lossy().trim_end_matches(['/', '\\']).to_string()
+}
+
+fn walk(dir: &Path, shown: &str, seen: &mut HashSet<PathBuf>, out: &mut Collected) {
+    let Ok(canonical) = dir.canonicalize() else { return };
+    if !seen.insert(canonical) {
+        let at = CellRef::file(shown);
+        out.findings.push(rules::FILE_SKIPPED.at(at.clone(), format!("{at}: フォルダへのリンクが循環しているため、2 度目は読みません")));
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            let at = CellRef::file(shown);
+            out.findings.push(rules::FILE_UNREADABLE.at(at.clone(), format!("{at}: フォルダを読めません（{e}）")));
+            return;
+        }
+    };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name.starts_with("~$") {
+            continue;
+        }
+        let path = entry.path();
+        let child = format!("{shown}/{name}");
+        if path.is_dir() {
+            walk(&path, &child, seen, out);
+        } else if EXTENSIONS.contains(&crate::ingest::guard::extension(&name).as_str()) {
+            out.inputs.push(Input { path, display: child });
+        } else {
+            let at = CellRef::file(&child);
+            let finding = rules::FILE_SKIPPED.at(at.clone(), format!("{at}: 表計算ファイルでないため読みませんでした"));
+            out.skipped.push((child, finding));
+        }
+    }
+}
+
+/// Reads every input in parallel; the result is in input order.
+pub fn read_all(inputs: &[Input], catalogue: &Catalogue, limits: &Limits, on_done: &(dyn Fn(&Submission) + Sync)) -> Vec<Submission> {
+    let matcher = Matcher::new(catalogue);
+    inputs
+        .par_iter()
+        .map(|input| {
+            let sub = read_one(input, catalogue, &matcher, limits);
+            on_done(&sub);
+            sub
+        })
+        .collect()
+}
+
+/// Reads one input file from disk.
+pub fn read_one(input: &Input, catalogue: &Catalogue, matcher: &Matcher, limits: &Limits) -> Submission {
+    let size = std::fs::metadata(&input.path).map(|m| m.len()).unwrap_or(0);
+    let bytes = if size > limits.max_file_bytes {
+        Err(crate::ingest::Rejection::Limit(format!("ファイルサイズ {size} バイト（上限 {} バイト）", limits.max_file_bytes)))
+    } else {
+        std::fs::read(&input.path).map_err(|e| crate::ingest::Rejection::Unreadable(format!("ファイルを開けません（{e}）")))
+    };
+    let mut sub = match bytes {
+        Ok(bytes) => read_submission(&input.display, &bytes, catalogue, matcher, limits),
+        Err(rejection) => Submission::failed(&input.display, catalogue, &rejection),
+    };
+    sub.modified = std::fs::metadata(&input.path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs() as i64);
+    sub
+}
