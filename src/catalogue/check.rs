@@ -27,7 +27,10 @@ struct Problems(Vec<CatalogueProblem>);
 
 impl Problems {
     fn add(&mut self, entry: &str, message: impl Into<String>) {
-        self.0.push(CatalogueProblem { entry: entry.to_string(), message: message.into() });
+        self.0.push(CatalogueProblem {
+            entry: entry.to_string(),
+            message: message.into(),
+        });
     }
 }
 
@@ -56,7 +59,10 @@ impl Catalogue {
             }
             for name in indicator.names() {
                 if !names.insert(name) {
-                    problems.add(&label, format!("指標名 \"{name}\" が他の指標と重複しています"));
+                    problems.add(
+                        &label,
+                        format!("指標名 \"{name}\" が他の指標と重複しています"),
+                    );
                 }
             }
             self.check_indicator(indicator, &label, &mut problems);
@@ -78,9 +84,15 @@ impl Catalogue {
             let mut directions = HashSet::new();
             for direction in &policy.directions {
                 if direction.number == 0 {
-                    problems.add(&label, "展開方向 0 はまちの状態を表す指標用に予約されています");
+                    problems.add(
+                        &label,
+                        "展開方向 0 はまちの状態を表す指標用に予約されています",
+                    );
                 } else if !directions.insert(direction.number) {
-                    problems.add(&label, format!("展開方向 {} が重複しています", direction.number));
+                    problems.add(
+                        &label,
+                        format!("展開方向 {} が重複しています", direction.number),
+                    );
                 }
             }
         }
@@ -92,7 +104,10 @@ impl Catalogue {
             if department.trim().is_empty() {
                 problems.add("担当課一覧", "空の担当課名があります");
             } else if department == RELATED_DEPARTMENTS {
-                problems.add("担当課一覧", "関係課は担当課一覧には含めず、取組項目でのみ使えます");
+                problems.add(
+                    "担当課一覧",
+                    "関係課は担当課一覧には含めず、取組項目でのみ使えます",
+                );
             } else if !seen.insert(department.as_str()) {
                 problems.add("担当課一覧", format!("{department} が重複しています"));
             }
@@ -104,7 +119,9 @@ impl Catalogue {
         if self.policy(indicator.policy).is_none() {
             problems.add(label, format!("基本施策 {} がありません", indicator.policy));
         } else if indicator.direction != 0
-            && self.direction(indicator.policy, indicator.direction).is_none()
+            && self
+                .direction(indicator.policy, indicator.direction)
+                .is_none()
         {
             let (p, d) = (indicator.policy, indicator.direction);
             problems.add(label, format!("基本施策 {p} に展開方向 {d} がありません"));
@@ -114,7 +131,10 @@ impl Catalogue {
             problems.add(label, "担当課がありません");
         } else if !self.departments.contains(&indicator.department) {
             let department = &indicator.department;
-            problems.add(label, format!("担当課 {department} が担当課一覧にありません"));
+            problems.add(
+                label,
+                format!("担当課 {department} が担当課一覧にありません"),
+            );
         }
     }
 
@@ -141,7 +161,10 @@ impl Catalogue {
         }
         for department in &item.departments {
             if department != RELATED_DEPARTMENTS && !self.departments.contains(department) {
-                problems.add(label, format!("担当課 {department} が担当課一覧にありません"));
+                problems.add(
+                    label,
+                    format!("担当課 {department} が担当課一覧にありません"),
+                );
             }
         }
     }
@@ -156,7 +179,10 @@ impl Catalogue {
         }
         for department in &project.departments {
             if !self.departments.contains(department) {
-                problems.add(&label, format!("担当課 {department} が担当課一覧にありません"));
+                problems.add(
+                    &label,
+                    format!("担当課 {department} が担当課一覧にありません"),
+                );
             }
         }
     }
@@ -168,7 +194,10 @@ fn policy_label(policy: &Policy) -> String {
 
 fn check_id(indicator: &Indicator, label: &str, problems: &mut Problems) {
     match super::raw::parse_id(&indicator.id) {
-        None => problems.add(label, "ID は 基本施策-展開方向-番号 (例: 31-0-1) の形にしてください"),
+        None => problems.add(
+            label,
+            "ID は 基本施策-展開方向-番号 (例: 31-0-1) の形にしてください",
+        ),
         Some((p, d, _)) if (p, d) != (indicator.policy, indicator.direction) => problems.add(
             label,
             format!(
@@ -182,13 +211,19 @@ fn check_id(indicator: &Indicator, label: &str, problems: &mut Problems) {
 
 fn check_values(indicator: &Indicator, label: &str, problems: &mut Problems) {
     if indicator.unit == Unit::En {
-        problems.add(label, "カタログの金額は 円 ではなく 千円 で指定してください");
+        problems.add(
+            label,
+            "カタログの金額は 円 ではなく 千円 で指定してください",
+        );
     }
     if let Some(baseline) = indicator.baseline {
         if !baseline.is_finite() {
             problems.add(label, "基準値が数値ではありません");
         } else if baseline < 0.0 && !indicator.allow_negative {
-            problems.add(label, "基準値が負の値です (負の値を認めるなら allow_negative = true)");
+            problems.add(
+                label,
+                "基準値が負の値です (負の値を認めるなら allow_negative = true)",
+            );
         }
     }
     if let Trend::Max(bound) = indicator.trend {

@@ -64,8 +64,11 @@ impl Catalogue {
         for policy in &self.policies {
             out.push_str(&self.policy_table(policy));
         }
-        let orphans: Vec<&Indicator> =
-            self.indicators.iter().filter(|i| self.policy(i.policy).is_none()).collect();
+        let orphans: Vec<&Indicator> = self
+            .indicators
+            .iter()
+            .filter(|i| self.policy(i.policy).is_none())
+            .collect();
         if !orphans.is_empty() {
             out.push_str("\n基本施策が見つからない指標\n");
             orphans.iter().for_each(|i| out.push_str(&table_row(i)));
@@ -76,8 +79,12 @@ impl Catalogue {
     fn policy_table(&self, policy: &Policy) -> String {
         let mut out = format!("\n基本施策 {} {}\n", policy.number, policy.name);
         out.push_str(&table_header());
-        let headings = std::iter::once((0, "まちの状態を表す指標"))
-            .chain(policy.directions.iter().map(|d| (d.number, d.name.as_str())));
+        let headings = std::iter::once((0, "まちの状態を表す指標")).chain(
+            policy
+                .directions
+                .iter()
+                .map(|d| (d.number, d.name.as_str())),
+        );
         for (number, name) in headings {
             let rows: Vec<&Indicator> = self
                 .indicators
@@ -105,7 +112,10 @@ fn csv_row(indicator: &Indicator) -> [String; 12] {
         indicator.policy.to_string(),
         indicator.direction.to_string(),
         indicator.name.clone(),
-        indicator.baseline.map(|b| b.to_string()).unwrap_or_default(),
+        indicator
+            .baseline
+            .map(|b| b.to_string())
+            .unwrap_or_default(),
         indicator.unit.symbol().to_string(),
         indicator.baseline_fy.code(),
         indicator.trend.code().to_string(),
@@ -165,7 +175,9 @@ fn trend_text(indicator: &Indicator) -> String {
 /// `740454` → `740,454`; decimals are kept as they are (`1.22`).
 pub(super) fn group_digits(x: f64) -> String {
     let text = x.abs().to_string();
-    let (int, frac) = text.split_once('.').map_or((text.as_str(), ""), |(i, f)| (i, f));
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), ""), |(i, f)| (i, f));
     let mut grouped = String::new();
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -174,7 +186,11 @@ pub(super) fn group_digits(x: f64) -> String {
         grouped.push(c);
     }
     let sign = if x < 0.0 { "-" } else { "" };
-    let frac = if frac.is_empty() { String::new() } else { format!(".{frac}") };
+    let frac = if frac.is_empty() {
+        String::new()
+    } else {
+        format!(".{frac}")
+    };
     format!("{sign}{grouped}{frac}")
 }
 

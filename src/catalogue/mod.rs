@@ -191,8 +191,12 @@ impl Trend {
 
 impl Aggregation {
     /// Every rule, in the order of the codes.
-    pub const ALL: [Aggregation; 4] =
-        [Aggregation::Sum, Aggregation::Mean, Aggregation::Last, Aggregation::Annual];
+    pub const ALL: [Aggregation; 4] = [
+        Aggregation::Sum,
+        Aggregation::Mean,
+        Aggregation::Last,
+        Aggregation::Annual,
+    ];
 
     /// The machine code: `sum`, `mean`, `last` or `annual`.
     ///
@@ -285,7 +289,10 @@ impl Catalogue {
     /// [`Error::Io`] when the file cannot be read, [`Error::Catalogue`] when it cannot be
     /// converted or its extension is neither `.toml` nor `.xlsx`.
     pub fn read(path: &Path) -> Result<Catalogue, Error> {
-        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
         let converted = match ext.as_deref() {
             Some("toml") => {
                 let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
@@ -334,7 +341,9 @@ impl Catalogue {
     /// ```
     pub fn indicator_by_name(&self, name: &str) -> Option<&Indicator> {
         let wanted = without_spaces(name);
-        self.indicators.iter().find(|i| i.names().any(|n| without_spaces(n) == wanted))
+        self.indicators
+            .iter()
+            .find(|i| i.names().any(|n| without_spaces(n) == wanted))
     }
 
     /// The indicators a department is responsible for, in catalogue order.
@@ -347,7 +356,9 @@ impl Catalogue {
         &'a self,
         department: &'a str,
     ) -> impl Iterator<Item = &'a Indicator> + 'a {
-        self.indicators.iter().filter(move |i| i.department == department)
+        self.indicators
+            .iter()
+            .filter(move |i| i.department == department)
     }
 
     /// The policy (基本施策) with this number.
@@ -362,7 +373,10 @@ impl Catalogue {
 
     /// The direction (展開方向) of a policy; `None` for direction 0, which is implicit.
     pub fn direction(&self, policy: u8, number: u8) -> Option<&Direction> {
-        self.policy(policy)?.directions.iter().find(|d| d.number == number)
+        self.policy(policy)?
+            .directions
+            .iter()
+            .find(|d| d.number == number)
     }
 }
 
@@ -371,7 +385,10 @@ fn without_spaces(s: &str) -> String {
 }
 
 fn catalogue_error(path: &Path, message: String) -> Error {
-    Error::Catalogue { path: path.to_path_buf(), message }
+    Error::Catalogue {
+        path: path.to_path_buf(),
+        message,
+    }
 }
 
 /// A catalogue that cannot be converted: bad TOML, an unreadable workbook, or entries
@@ -404,7 +421,9 @@ impl fmt::Display for EntryError {
 impl fmt::Display for CatalogueError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CatalogueError::Syntax(message) => write!(f, "TOML の形式が正しくありません: {message}"),
+            CatalogueError::Syntax(message) => {
+                write!(f, "TOML の形式が正しくありません: {message}")
+            }
             CatalogueError::Format(message) => f.write_str(message),
             CatalogueError::Entries(entries) => {
                 let lines: Vec<String> = entries.iter().map(ToString::to_string).collect();

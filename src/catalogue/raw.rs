@@ -145,10 +145,16 @@ pub(super) fn write_toml(raw: &RawCatalogue) -> String {
 /// Converts raw records, collecting every entry that cannot be converted.
 pub(super) fn convert(raw: RawCatalogue) -> Result<Catalogue, CatalogueError> {
     let mut errors = Vec::new();
-    let indicators: Vec<Indicator> =
-        raw.indicators.into_iter().filter_map(|r| convert_indicator(r, &mut errors)).collect();
-    let projects: Vec<Project> =
-        raw.projects.into_iter().filter_map(|r| convert_project(r, &mut errors)).collect();
+    let indicators: Vec<Indicator> = raw
+        .indicators
+        .into_iter()
+        .filter_map(|r| convert_indicator(r, &mut errors))
+        .collect();
+    let projects: Vec<Project> = raw
+        .projects
+        .into_iter()
+        .filter_map(|r| convert_project(r, &mut errors))
+        .collect();
     if !errors.is_empty() {
         return Err(CatalogueError::Entries(errors));
     }
@@ -159,15 +165,30 @@ pub(super) fn convert(raw: RawCatalogue) -> Result<Catalogue, CatalogueError> {
         policies: raw.policies.into_iter().map(convert_policy).collect(),
         departments: raw.departments,
         indicators,
-        action_items: raw.action_items.into_iter().map(convert_action_item).collect(),
+        action_items: raw
+            .action_items
+            .into_iter()
+            .map(convert_action_item)
+            .collect(),
         projects,
     })
 }
 
 fn convert_policy(raw: RawPolicy) -> Policy {
-    let directions =
-        raw.directions.into_iter().map(|d| Direction { number: d.number, name: d.name }).collect();
-    Policy { number: raw.number, name: raw.name, purpose: raw.purpose, directions }
+    let directions = raw
+        .directions
+        .into_iter()
+        .map(|d| Direction {
+            number: d.number,
+            name: d.name,
+        })
+        .collect();
+    Policy {
+        number: raw.number,
+        name: raw.name,
+        purpose: raw.purpose,
+        directions,
+    }
 }
 
 fn convert_action_item(raw: RawActionItem) -> ActionItem {
@@ -182,7 +203,12 @@ fn convert_action_item(raw: RawActionItem) -> ActionItem {
 
 fn convert_project(raw: RawProject, errors: &mut Vec<EntryError>) -> Option<Project> {
     let entry = format!("事業 {}", raw.name);
-    let mut fail = |message: String| errors.push(EntryError { entry: entry.clone(), message });
+    let mut fail = |message: String| {
+        errors.push(EntryError {
+            entry: entry.clone(),
+            message,
+        })
+    };
     let budget = match raw.budget.as_ref().map(|n| parse_number(n, "予算額")) {
         Some(Ok(Some(budget))) => Ok(budget),
         Some(Err(message)) => Err(message),
@@ -205,7 +231,12 @@ fn convert_project(raw: RawProject, errors: &mut Vec<EntryError>) -> Option<Proj
 
 fn convert_indicator(raw: RawIndicator, errors: &mut Vec<EntryError>) -> Option<Indicator> {
     let entry = format!("指標 {} ({})", raw.id, raw.name);
-    let mut fail = |message: String| errors.push(EntryError { entry: entry.clone(), message });
+    let mut fail = |message: String| {
+        errors.push(EntryError {
+            entry: entry.clone(),
+            message,
+        })
+    };
     let place = place_of(&raw).map_err(&mut fail);
     let unit = parse_unit(raw.unit.as_deref()).map_err(&mut fail);
     let baseline = parse_optional(raw.baseline.as_ref(), "基準値").map_err(&mut fail);
@@ -268,9 +299,15 @@ fn parse_unit(unit: Option<&str>) -> Result<Unit, String> {
     };
     let normalized: String = text.nfkc().collect();
     Unit::parse(&normalized).ok_or_else(|| {
-        let known: Vec<&str> =
-            Unit::ALL.iter().map(|u| u.symbol()).filter(|s| !s.is_empty()).collect();
-        format!("単位 \"{text}\" は使えません (使える単位: {})", known.join(" "))
+        let known: Vec<&str> = Unit::ALL
+            .iter()
+            .map(|u| u.symbol())
+            .filter(|s| !s.is_empty())
+            .collect();
+        format!(
+            "単位 \"{text}\" は使えません (使える単位: {})",
+            known.join(" ")
+        )
     })
 }
 
@@ -321,7 +358,10 @@ fn parse_number(value: &RawNumber, what: &str) -> Result<Option<f64>, String> {
 }
 
 fn parse_number_text(text: &str, what: &str) -> Result<Option<f64>, String> {
-    let normalized: String = text.nfkc().filter(|c| *c != ',' && !c.is_whitespace()).collect();
+    let normalized: String = text
+        .nfkc()
+        .filter(|c| *c != ',' && !c.is_whitespace())
+        .collect();
     if matches!(normalized.as_str(), "" | "—" | "―" | "-" | "－" | "ー") {
         return Ok(None);
     }
@@ -335,13 +375,22 @@ fn parse_number_text(text: &str, what: &str) -> Result<Option<f64>, String> {
 pub(super) fn parse_fiscal_year(text: &str) -> Option<FiscalYear> {
     let normalized: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
     let s = normalized.strip_suffix("年度").unwrap_or(&normalized);
-    let eras: [(&str, u16); 5] =
-        [("令和", 2018), ("R", 2018), ("平成", 1988), ("H", 1988), ("FY", 0)];
+    let eras: [(&str, u16); 5] = [
+        ("令和", 2018),
+        ("R", 2018),
+        ("平成", 1988),
+        ("H", 1988),
+        ("FY", 0),
+    ];
     let (offset, number) = eras
         .iter()
         .find_map(|(prefix, offset)| s.strip_prefix(prefix).map(|rest| (*offset, rest)))
         .unwrap_or((0, s));
-    let n: u16 = if number == "元" { 1 } else { number.parse().ok()? };
+    let n: u16 = if number == "元" {
+        1
+    } else {
+        number.parse().ok()?
+    };
     let year = offset.checked_add(n)?;
     (1989..=2999).contains(&year).then_some(FiscalYear(year))
 }
@@ -365,7 +414,11 @@ pub(super) fn to_raw(catalogue: &Catalogue) -> RawCatalogue {
         policies: catalogue.policies.iter().map(policy_to_raw).collect(),
         indicators: catalogue.indicators.iter().map(indicator_to_raw).collect(),
         projects: catalogue.projects.iter().map(project_to_raw).collect(),
-        action_items: catalogue.action_items.iter().map(action_item_to_raw).collect(),
+        action_items: catalogue
+            .action_items
+            .iter()
+            .map(action_item_to_raw)
+            .collect(),
     }
 }
 
@@ -377,7 +430,10 @@ fn policy_to_raw(policy: &Policy) -> RawPolicy {
         directions: policy
             .directions
             .iter()
-            .map(|d| RawDirection { number: d.number, name: d.name.clone() })
+            .map(|d| RawDirection {
+                number: d.number,
+                name: d.name.clone(),
+            })
             .collect(),
     }
 }

@@ -15,8 +15,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
 
 use super::export::display_width;
 use super::raw::{
-    self, RawActionItem, RawCatalogue, RawDirection, RawIndicator, RawNumber, RawPolicy,
-    RawProject,
+    self, RawActionItem, RawCatalogue, RawDirection, RawIndicator, RawNumber, RawPolicy, RawProject,
 };
 use super::{Catalogue, CatalogueError, EntryError};
 
@@ -50,8 +49,14 @@ const INDICATOR_HEADERS: [&str; 16] = [
     "負の値可",
 ];
 const ACTION_ITEM_HEADERS: [&str; 5] = ["No.", "基本施策", "展開方向", "取組項目", "担当課"];
-const PROJECT_HEADERS: [&str; 6] =
-    ["事業名", "区分", "基本施策", "担当課", "予算額(千円)", "債務負担行為(千円)"];
+const PROJECT_HEADERS: [&str; 6] = [
+    "事業名",
+    "区分",
+    "基本施策",
+    "担当課",
+    "予算額(千円)",
+    "債務負担行為(千円)",
+];
 const DEPARTMENT_HEADERS: [&str; 1] = ["担当課"];
 
 /// Separates departments in one cell (department names never contain it).
@@ -112,15 +117,48 @@ impl Catalogue {
             .set_creation_datetime(&created);
         workbook.set_properties(&properties);
         add_sheet(&mut workbook, SHEET_INFO, &INFO_HEADERS, &self.info_rows())?;
-        add_sheet(&mut workbook, SHEET_POLICIES, &POLICY_HEADERS, &self.policy_rows())?;
-        add_sheet(&mut workbook, SHEET_DIRECTIONS, &DIRECTION_HEADERS, &self.direction_rows())?;
-        add_sheet(&mut workbook, SHEET_INDICATORS, &INDICATOR_HEADERS, &self.indicator_rows())?;
+        add_sheet(
+            &mut workbook,
+            SHEET_POLICIES,
+            &POLICY_HEADERS,
+            &self.policy_rows(),
+        )?;
+        add_sheet(
+            &mut workbook,
+            SHEET_DIRECTIONS,
+            &DIRECTION_HEADERS,
+            &self.direction_rows(),
+        )?;
+        add_sheet(
+            &mut workbook,
+            SHEET_INDICATORS,
+            &INDICATOR_HEADERS,
+            &self.indicator_rows(),
+        )?;
         let items = self.action_item_rows();
-        add_sheet(&mut workbook, SHEET_ACTION_ITEMS, &ACTION_ITEM_HEADERS, &items)?;
-        add_sheet(&mut workbook, SHEET_PROJECTS, &PROJECT_HEADERS, &self.project_rows())?;
-        let departments: Vec<Vec<Cell>> =
-            self.departments.iter().map(|d| vec![Cell::text(d)]).collect();
-        add_sheet(&mut workbook, SHEET_DEPARTMENTS, &DEPARTMENT_HEADERS, &departments)?;
+        add_sheet(
+            &mut workbook,
+            SHEET_ACTION_ITEMS,
+            &ACTION_ITEM_HEADERS,
+            &items,
+        )?;
+        add_sheet(
+            &mut workbook,
+            SHEET_PROJECTS,
+            &PROJECT_HEADERS,
+            &self.project_rows(),
+        )?;
+        let departments: Vec<Vec<Cell>> = self
+            .departments
+            .iter()
+            .map(|d| vec![Cell::text(d)])
+            .collect();
+        add_sheet(
+            &mut workbook,
+            SHEET_DEPARTMENTS,
+            &DEPARTMENT_HEADERS,
+            &departments,
+        )?;
         Ok(workbook)
     }
 
@@ -163,8 +201,16 @@ impl Catalogue {
     fn info_rows(&self) -> Vec<Vec<Cell>> {
         let rows = [
             ("version", &self.version, "カタログの版"),
-            ("municipality_code", &self.municipality_code, "全国地方公共団体コード"),
-            ("municipality_name", &self.municipality_name, "地方公共団体名"),
+            (
+                "municipality_code",
+                &self.municipality_code,
+                "全国地方公共団体コード",
+            ),
+            (
+                "municipality_name",
+                &self.municipality_name,
+                "地方公共団体名",
+            ),
         ];
         rows.iter()
             .map(|(key, value, note)| vec![Cell::text(*key), Cell::text(*value), Cell::text(*note)])
@@ -182,11 +228,18 @@ impl Catalogue {
     }
 
     fn direction_rows(&self) -> Vec<Vec<Cell>> {
-        let pairs = self.policies.iter().flat_map(|p| p.directions.iter().map(|d| (p.number, d)));
+        let pairs = self
+            .policies
+            .iter()
+            .flat_map(|p| p.directions.iter().map(|d| (p.number, d)));
         pairs
             .map(|(policy, d)| {
                 let (policy, number) = (f64::from(policy), f64::from(d.number));
-                vec![Cell::Number(policy), Cell::Number(number), Cell::text(&d.name)]
+                vec![
+                    Cell::Number(policy),
+                    Cell::Number(number),
+                    Cell::text(&d.name),
+                ]
             })
             .collect()
     }
@@ -253,7 +306,11 @@ fn error_workbook(error: &XlsxError) -> Workbook {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     // Best effort: this is already the fallback for a failed export.
-    let _ = sheet.write_string(0, 0, format!("指標カタログをブックに書き出せません: {error}"));
+    let _ = sheet.write_string(
+        0,
+        0,
+        format!("指標カタログをブックに書き出せません: {error}"),
+    );
     workbook
 }
 
@@ -312,10 +369,18 @@ fn write_cell(
 
 /// Column widths from the longest cell, full-width characters counting 2, between 6 and
 /// 60 (+2 for the autofilter button).
-fn set_widths(sheet: &mut Worksheet, headers: &[&str], rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
+fn set_widths(
+    sheet: &mut Worksheet,
+    headers: &[&str],
+    rows: &[Vec<Cell>],
+) -> Result<(), XlsxError> {
     for (col, header) in (0u16..).zip(headers) {
         let cells = rows.iter().filter_map(|r| r.get(usize::from(col)));
-        let widest = cells.map(Cell::width).chain([display_width(header)]).max().unwrap_or(0);
+        let widest = cells
+            .map(Cell::width)
+            .chain([display_width(header)])
+            .max()
+            .unwrap_or(0);
         let width = widest.clamp(6, 60) + 2;
         // Widths are at most 62: exact in f64.
         sheet.set_column_width(col, width as f64)?;
@@ -349,17 +414,35 @@ fn read_table<RS: Read + Seek>(
         .worksheet_range(sheet)
         .map_err(|e| CatalogueError::Format(format!("シート {sheet} を読めません: {e}")))?;
     let mut rows = range.rows().map(<[Data]>::to_vec);
-    let header: Vec<String> = rows.next().unwrap_or_default().iter().map(text_of).collect();
-    let columns: Vec<Option<usize>> =
-        headers.iter().map(|h| header.iter().position(|c| c.trim() == *h)).collect();
+    let header: Vec<String> = rows
+        .next()
+        .unwrap_or_default()
+        .iter()
+        .map(text_of)
+        .collect();
+    let columns: Vec<Option<usize>> = headers
+        .iter()
+        .map(|h| header.iter().position(|c| c.trim() == *h))
+        .collect();
     // Columns every sheet needs: the first one names the row.
-    if let Some(missing) = headers.iter().zip(&columns).find(|(_, c)| c.is_none()).map(|(h, _)| h)
+    if let Some(missing) = headers
+        .iter()
+        .zip(&columns)
+        .find(|(_, c)| c.is_none())
+        .map(|(h, _)| h)
     {
-        return Err(CatalogueError::Format(format!("シート {sheet} に列 {missing} がありません")));
+        return Err(CatalogueError::Format(format!(
+            "シート {sheet} に列 {missing} がありません"
+        )));
     }
     // The range starts at the header, which need not be row 1.
     let header_row = range.start().map_or(0, |(row, _)| row as usize);
-    Ok(Table { sheet, columns, rows: rows.collect(), first_row: header_row + 2 })
+    Ok(Table {
+        sheet,
+        columns,
+        rows: rows.collect(),
+        first_row: header_row + 2,
+    })
 }
 
 impl Table {
@@ -368,7 +451,11 @@ impl Table {
             .iter()
             .enumerate()
             .filter(|(_, cells)| cells.iter().any(|c| !matches!(c, Data::Empty)))
-            .map(move |(i, cells)| Row { table: self, number: self.first_row + i, cells })
+            .map(move |(i, cells)| Row {
+                table: self,
+                number: self.first_row + i,
+                cells,
+            })
     }
 
     fn position(&self, headers: &[&str], label: &str) -> Option<usize> {
@@ -380,7 +467,10 @@ impl Table {
 impl Row<'_> {
     fn cell(&self, headers: &[&str], label: &str) -> &Data {
         static EMPTY: Data = Data::Empty;
-        self.table.position(headers, label).and_then(|i| self.cells.get(i)).unwrap_or(&EMPTY)
+        self.table
+            .position(headers, label)
+            .and_then(|i| self.cells.get(i))
+            .unwrap_or(&EMPTY)
     }
 
     fn entry(&self) -> String {
@@ -397,11 +487,20 @@ fn read_raw<RS: Read + Seek>(
     let mut raw = read_info(&read_table(workbook, SHEET_INFO, &INFO_HEADERS)?);
     raw.policies = read_policies(workbook, errors)?;
     let table = read_table(workbook, SHEET_INDICATORS, &INDICATOR_HEADERS)?;
-    raw.indicators = table.rows().filter_map(|row| read_indicator(&row, errors)).collect();
+    raw.indicators = table
+        .rows()
+        .filter_map(|row| read_indicator(&row, errors))
+        .collect();
     let table = read_table(workbook, SHEET_ACTION_ITEMS, &ACTION_ITEM_HEADERS)?;
-    raw.action_items = table.rows().filter_map(|row| read_action_item(&row, errors)).collect();
+    raw.action_items = table
+        .rows()
+        .filter_map(|row| read_action_item(&row, errors))
+        .collect();
     let table = read_table(workbook, SHEET_PROJECTS, &PROJECT_HEADERS)?;
-    raw.projects = table.rows().filter_map(|row| read_project(&row, errors)).collect();
+    raw.projects = table
+        .rows()
+        .filter_map(|row| read_project(&row, errors))
+        .collect();
     let table = read_table(workbook, SHEET_DEPARTMENTS, &DEPARTMENT_HEADERS)?;
     raw.departments = table
         .rows()
@@ -436,14 +535,21 @@ fn read_policies<RS: Read + Seek>(
             let number = small_number(&row, &POLICY_HEADERS, "番号", errors)?;
             let name = text_of(row.cell(&POLICY_HEADERS, "名称"));
             let purpose = text_of(row.cell(&POLICY_HEADERS, "目的"));
-            Some(RawPolicy { number, name, purpose, directions: Vec::new() })
+            Some(RawPolicy {
+                number,
+                name,
+                purpose,
+                directions: Vec::new(),
+            })
         })
         .collect();
     let table = read_table(workbook, SHEET_DIRECTIONS, &DIRECTION_HEADERS)?;
     for row in table.rows() {
         let policy = small_number(&row, &DIRECTION_HEADERS, "基本施策", errors);
         let number = small_number(&row, &DIRECTION_HEADERS, "番号", errors);
-        let (Some(policy), Some(number)) = (policy, number) else { continue };
+        let (Some(policy), Some(number)) = (policy, number) else {
+            continue;
+        };
         let name = text_of(row.cell(&DIRECTION_HEADERS, "名称"));
         match policies.iter_mut().find(|p| p.number == policy) {
             Some(p) => p.directions.push(RawDirection { number, name }),
@@ -558,8 +664,14 @@ fn small_number(
         _ => None,
     };
     if parsed.is_none() {
-        let message = format!("{label} \"{}\" は 0〜255 の番号ではありません", text_of(cell));
-        errors.push(EntryError { entry: row.entry(), message });
+        let message = format!(
+            "{label} \"{}\" は 0〜255 の番号ではありません",
+            text_of(cell)
+        );
+        errors.push(EntryError {
+            entry: row.entry(),
+            message,
+        });
     }
     parsed
 }
@@ -582,7 +694,13 @@ fn flag(row: &Row<'_>, headers: &[&str], label: &str, errors: &mut Vec<EntryErro
 }
 
 fn bool_error(row: &Row<'_>, label: &str, cell: &Data, errors: &mut Vec<EntryError>) -> bool {
-    let message = format!("{label} \"{}\" は TRUE か FALSE で指定してください", text_of(cell));
-    errors.push(EntryError { entry: row.entry(), message });
+    let message = format!(
+        "{label} \"{}\" は TRUE か FALSE で指定してください",
+        text_of(cell)
+    );
+    errors.push(EntryError {
+        entry: row.entry(),
+        message,
+    });
     false
 }
