@@ -199,9 +199,16 @@ pub(super) fn display_width(s: &str) -> usize {
     s.chars().map(char_width).sum()
 }
 
+/// Full width (2) for CJK and full-width forms; 1 for ASCII, Latin/Cyrillic, half-width
+/// kana, and the punctuation and arrows (— … ↗) that terminals draw narrow.
 fn char_width(c: char) -> usize {
-    let half_width_kana = ('\u{FF61}'..='\u{FF9F}').contains(&c);
-    if c.is_ascii() || half_width_kana || ('\u{0080}'..'\u{1100}').contains(&c) {
+    let narrow = [
+        '\u{0000}'..='\u{10FF}',
+        '\u{2000}'..='\u{206F}',
+        '\u{2190}'..='\u{21FF}',
+        '\u{FF61}'..='\u{FF9F}',
+    ];
+    if narrow.iter().any(|range| range.contains(&c)) {
         1
     } else {
         2
