@@ -1,1 +1,2 @@
 //! Pure normalization of Japanese text, era periods and numbers with units. No I/O.
+pub mod text;
