@@ -545,7 +545,7 @@ const EXCEL_MAX_SERIAL: f64 = 2_958_465.0;
 /// assert_eq!(month_from_excel_serial(f64::NAN), None);
 /// ```
 pub fn month_from_excel_serial(serial: f64) -> Option<Month> {
-    if !serial.is_finite() || serial < 1.0 || serial > EXCEL_MAX_SERIAL {
+    if !(1.0..=EXCEL_MAX_SERIAL).contains(&serial) {
         return None;
     }
     // In range 1..=2958465, so the cast is exact.
