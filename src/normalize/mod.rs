@@ -39,3 +39,6 @@ pub use text::{
     display_text, has_machine_dependent_chars, is_no_value, is_pending_text, match_key, nfkc,
     suggest,
 };
+
+#[cfg(test)]
+mod tests;

@@ -30,6 +30,13 @@ pub struct Quantity {
 
 impl Quantity {
     /// A number without a unit.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use shukei::normalize::number::{parse_value, ParsedValue, Quantity};
+    /// assert_eq!(parse_value("262"), ParsedValue::Number(Quantity::plain(262.0)));
+    /// ```
     pub fn plain(value: f64) -> Self {
         Quantity {
             value,

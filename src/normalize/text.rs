@@ -229,6 +229,9 @@ fn strip_circled_marker(s: &str) -> &str {
 }
 
 /// Byte length of a leading list marker in a (space-free, NFKC) key, if more text follows.
+///
+/// safety of the slicing below: every offset is just past `(` or ASCII digits, which are
+/// one byte each, so it is a char boundary.
 fn list_marker_len(key: &str) -> Option<usize> {
     let first = key.chars().next()?;
     let len = if BULLETS.contains(&first) {
@@ -413,6 +416,14 @@ const MACHINE_DEPENDENT: &[(char, char)] = &[
 ];
 
 /// Whether `c` is a 機種依存文字 (see [`has_machine_dependent_chars`]).
+///
+/// # Examples
+///
+/// ```
+/// use shukei::normalize::text::is_machine_dependent;
+/// assert!(is_machine_dependent('㈱'));
+/// assert!(!is_machine_dependent('株'));
+/// ```
 pub fn is_machine_dependent(c: char) -> bool {
     MACHINE_DEPENDENT
         .iter()
