@@ -11,11 +11,17 @@ use std::path::PathBuf;
 #[derive(Debug)]
 pub enum Error {
     /// Reading or writing a file failed.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The catalogue could not be loaded or is invalid.
     Catalogue { path: PathBuf, message: String },
     /// A workbook could not be written.
-    Xlsx { path: PathBuf, source: rust_xlsxwriter::XlsxError },
+    Xlsx {
+        path: PathBuf,
+        source: rust_xlsxwriter::XlsxError,
+    },
     /// The command line or configuration asks for something impossible.
     Usage(String),
 }
@@ -25,7 +31,11 @@ impl fmt::Display for Error {
         match self {
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Catalogue { path, message } => {
-                write!(f, "指標カタログ {} を読み込めません: {message}", path.display())
+                write!(
+                    f,
+                    "指標カタログ {} を読み込めません: {message}",
+                    path.display()
+                )
             }
             Error::Xlsx { path, source } => {
                 write!(f, "{} を書き込めません: {source}", path.display())
@@ -48,6 +58,9 @@ impl std::error::Error for Error {
 impl Error {
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }

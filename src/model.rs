@@ -22,7 +22,7 @@ impl FiscalYear {
     /// assert_eq!(FiscalYear(2019).label_ja(), "令和元年度");
     /// ```
     pub fn label_ja(self) -> String {
-        format!("{}年度", era_year_ja(self.0))
+        format!("{}度", era_year_ja(self.0)) // era_year_ja ends in 年
     }
 
     /// `R6` style short label for table headers.
@@ -43,9 +43,15 @@ impl FiscalYear {
         (0..12u8).map(move |i| {
             let m = 4 + i;
             if m <= 12 {
-                Month { year: self.0, month: m }
+                Month {
+                    year: self.0,
+                    month: m,
+                }
             } else {
-                Month { year: self.0 + 1, month: m - 12 }
+                Month {
+                    year: self.0 + 1,
+                    month: m - 12,
+                }
             }
         })
     }
@@ -148,7 +154,9 @@ impl Period {
     pub fn from_code(s: &str) -> Option<Period> {
         if let Some(y) = s.strip_prefix("FY") {
             let y: u16 = y.parse().ok()?;
-            return (1900..=2999).contains(&y).then_some(Period::Year(FiscalYear(y)));
+            return (1900..=2999)
+                .contains(&y)
+                .then_some(Period::Year(FiscalYear(y)));
         }
         let (y, m) = s.split_once('-')?;
         let (year, month): (u16, u8) = (y.parse().ok()?, m.parse().ok()?);
@@ -305,12 +313,20 @@ pub struct CellRef {
 impl CellRef {
     /// A whole file.
     pub fn file(file: impl Into<String>) -> Self {
-        CellRef { file: file.into(), sheet: None, cell: None }
+        CellRef {
+            file: file.into(),
+            sheet: None,
+            cell: None,
+        }
     }
 
     /// A cell of a sheet (0-based row and column).
     pub fn cell(file: impl Into<String>, sheet: impl Into<String>, row: u32, col: u32) -> Self {
-        CellRef { file: file.into(), sheet: Some(sheet.into()), cell: Some((row, col)) }
+        CellRef {
+            file: file.into(),
+            sheet: Some(sheet.into()),
+            cell: Some((row, col)),
+        }
     }
 
     /// The cell in A1 form (`D12`), or `""` when the reference is not a cell.
@@ -407,21 +423,49 @@ mod tests {
             (2025, 3, "令和7年3月"),
         ];
         for (year, month, want) in cases {
-            assert_eq!(Month { year, month }.label_ja(), want, "input: {year}-{month}");
+            assert_eq!(
+                Month { year, month }.label_ja(),
+                want,
+                "input: {year}-{month}"
+            );
         }
     }
 
     #[test]
     fn fiscal_year_of_january_is_the_previous_year() {
-        assert_eq!(Month { year: 2025, month: 1 }.fiscal_year(), FiscalYear(2024));
-        assert_eq!(Month { year: 2025, month: 1 }.fiscal_index(), 9);
-        assert_eq!(Month { year: 2024, month: 4 }.fiscal_index(), 0);
+        assert_eq!(
+            Month {
+                year: 2025,
+                month: 1
+            }
+            .fiscal_year(),
+            FiscalYear(2024)
+        );
+        assert_eq!(
+            Month {
+                year: 2025,
+                month: 1
+            }
+            .fiscal_index(),
+            9
+        );
+        assert_eq!(
+            Month {
+                year: 2024,
+                month: 4
+            }
+            .fiscal_index(),
+            0
+        );
     }
 
     #[test]
     fn period_codes_round_trip() {
         for code in ["FY2024", "2024-04", "2025-03"] {
-            assert_eq!(Period::from_code(code).map(Period::code).as_deref(), Some(code));
+            assert_eq!(
+                Period::from_code(code).map(Period::code).as_deref(),
+                Some(code)
+            );
         }
         for bad in ["FY", "2024-13", "2024-00", "R6", ""] {
             assert_eq!(Period::from_code(bad), None, "input: {bad:?}");

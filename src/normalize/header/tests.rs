@@ -1,0 +1,179 @@
+use super::*;
+use crate::model::{FiscalYear, Month, Period};
+
+fn fy(y: u16) -> Period {
+    Period::Year(FiscalYear(y))
+}
+
+fn month(year: u16, month: u8) -> Period {
+    Period::Month(Month { year, month })
+}
+
+#[test]
+fn fixed_header_words() {
+    use HeaderKind::*;
+    let cases = [
+        ("ID", Id),
+        ("id", Id),
+        ("ＩＤ", Id),
+        ("指標ID", Id),
+        ("指標ＩＤ", Id),
+        ("指標番号", Id),
+        ("No.", Id),
+        ("No", Id),
+        ("NO.", Id),
+        ("Ｎｏ．", Id),
+        ("№", Id),
+        ("番号", Id),
+        ("指標名", IndicatorName),
+        ("指 標 名", IndicatorName),
+        ("指標", IndicatorName),
+        ("指標名称", IndicatorName),
+        ("項目", IndicatorName),
+        ("項目名", IndicatorName),
+        ("KPI", IndicatorName),
+        ("ＫＰＩ", IndicatorName),
+        ("kpi", IndicatorName),
+        ("成果指標", IndicatorName),
+        ("指標項目", IndicatorName),
+        ("【指標名】", IndicatorName),
+        ("指標名：", IndicatorName),
+        ("基準値", Baseline),
+        ("基準", Baseline),
+        ("現状値", Baseline),
+        ("基準値(R4)", Baseline),
+        ("基準値（令和4年度）", Baseline),
+        ("基準値\n(R4)", Baseline),
+        ("基準値\n令和4年度", Baseline),
+        ("現状値(R4)", Baseline),
+        ("目指す方向", Trend),
+        ("目指す\n方向", Trend),
+        ("方向", Trend),
+        ("方向性", Trend),
+        ("単位", Unit),
+        ("　単位　", Unit),
+        ("備考", Note),
+        ("※備考", Note),
+        ("注記", Note),
+        ("摘要", Note),
+        ("コメント", Note),
+        ("担当課", Department),
+        ("所管課", Department),
+        ("担当部署", Department),
+        ("課名", Department),
+        ("実績値", ValueGroup),
+        ("実績", ValueGroup),
+        ("数値", ValueGroup),
+        ("（実績）", ValueGroup),
+    ];
+    for (input, want) in cases {
+        assert_eq!(classify_header(input), want, "input: {input:?}");
+    }
+}
+
+#[test]
+fn target_headers_carry_their_period() {
+    use HeaderKind::Target;
+    let cases = [
+        ("目標", Target(None)),
+        ("目標値", Target(None)),
+        ("（目標）", Target(None)),
+        ("R8目標", Target(Some(fy(2026)))),
+        ("R8目標値", Target(Some(fy(2026)))),
+        ("令和8年度目標", Target(Some(fy(2026)))),
+        ("令和8年度\n目標", Target(Some(fy(2026)))),
+        ("令和8年度(目標)", Target(Some(fy(2026)))),
+        ("令和８年度目標値", Target(Some(fy(2026)))),
+        ("目標(R8)", Target(Some(fy(2026)))),
+        ("目標値（令和8年度）", Target(Some(fy(2026)))),
+        ("目標値\nR8", Target(Some(fy(2026)))),
+        ("R6.4目標", Target(Some(month(2024, 4)))),
+    ];
+    for (input, want) in cases {
+        assert_eq!(classify_header(input), want, "input: {input:?}");
+    }
+}
+
+#[test]
+fn period_headers() {
+    use HeaderKind::{MonthOnly, Period as P};
+    let cases = [
+        ("R6", P(fy(2024))),
+        ("Ｒ６", P(fy(2024))),
+        ("R7", P(fy(2025))),
+        ("R8", P(fy(2026))),
+        ("令和6年度", P(fy(2024))),
+        ("令和6年度\n実績", P(fy(2024))),
+        ("令和6年度\r\n（実績）", P(fy(2024))),
+        ("R6\n実績", P(fy(2024))),
+        ("2024年度", P(fy(2024))),
+        ("FY2024", P(fy(2024))),
+        ("㋿6", P(fy(2024))),
+        ("実績(R6)", P(fy(2024))),
+        ("実績値\nR6", P(fy(2024))),
+        ("実績\n令和6年度", P(fy(2024))),
+        ("令和6年4月", P(month(2024, 4))),
+        ("R6.4", P(month(2024, 4))),
+        ("2024/4", P(month(2024, 4))),
+        ("令和7年1月", P(month(2025, 1))),
+        ("2024年4月分", P(month(2024, 4))),
+        ("4月", MonthOnly(4)),
+        ("４月", MonthOnly(4)),
+        ("4月分", MonthOnly(4)),
+        ("12月", MonthOnly(12)),
+        ("3月\n実績", MonthOnly(3)),
+    ];
+    for (input, want) in cases {
+        assert_eq!(classify_header(input), want, "input: {input:?}");
+    }
+}
+
+#[test]
+fn other_headers() {
+    let cases = [
+        "",
+        "  ",
+        "\n",
+        "目標年度",
+        "目標値(最終)",
+        "基準年度",
+        "2024",
+        "13月",
+        "R6年",
+        "262",
+        "—",
+        "評価",
+        "達成状況",
+        "指標名と単位",
+        "R6R7",
+        "令和",
+        "R0",
+    ];
+    for input in cases {
+        assert_eq!(
+            classify_header(input),
+            HeaderKind::Other,
+            "input: {input:?}"
+        );
+    }
+}
+
+#[test]
+fn odd_headers_do_not_panic() {
+    let long = "目標".repeat(300);
+    for input in [
+        "\u{0}",
+        "目標目標",
+        "(",
+        ")",
+        "【",
+        "※",
+        ":",
+        "::",
+        "実績(",
+        "基準値()",
+        long.as_str(),
+    ] {
+        let _ = classify_header(input);
+    }
+}

@@ -1,0 +1,392 @@
+use super::*;
+
+#[test]
+fn nfkc_maps_width_dashes_and_waves() {
+    let cases = [
+        ("", ""),
+        ("abc", "abc"),
+        ("ＡＢＣ", "ABC"),
+        ("１２３", "123"),
+        ("１，２３４", "1,234"),
+        ("６６．８％", "66.8%"),
+        ("Ｒ６", "R6"),
+        ("令和６年度", "令和6年度"),
+        ("㋿6", "令和6"),
+        ("㍻30", "平成30"),
+        ("（実績）", "(実績)"),
+        ("ｶﾀｶﾅ", "カタカナ"),
+        ("ｰ", "ー"),
+        ("データー", "データー"),
+        ("ー", "ー"),
+        ("−5", "-5"),
+        ("‐5", "-5"),
+        ("‑5", "-5"),
+        ("‒5", "-5"),
+        ("–5", "-5"),
+        ("—", "-"),
+        ("―", "-"),
+        ("－", "-"),
+        ("﹣", "-"),
+        ("〜", "~"),
+        ("～", "~"),
+        ("〰", "~"),
+        ("4月〜6月", "4月~6月"),
+        ("△1,234", "△1,234"),
+        ("▲1,234", "▲1,234"),
+        ("①", "1"),
+        ("Ⅻ", "XII"),
+        ("㈱", "(株)"),
+        ("㎡", "m2"),
+        ("件／月", "件/月"),
+        ("\u{3000}", " "),
+        ("a\u{00A0}b", "a b"),
+        ("ガ", "ガ"),
+        ("か\u{3099}", "が"),
+    ];
+    for (input, want) in cases {
+        assert_eq!(nfkc(input), want, "input: {input:?}");
+    }
+}
+
+#[test]
+fn nfkc_borrows_ascii_and_normalized_text() {
+    for input in ["R6", "1,234", "令和6年度", "市SNSのフォロワー数"] {
+        assert!(
+            matches!(nfkc_cow(input), Cow::Borrowed(_)),
+            "input: {input:?}"
+        );
+    }
+    for input in ["Ｒ６", "—"] {
+        assert!(matches!(nfkc_cow(input), Cow::Owned(_)), "input: {input:?}");
+    }
+}
+
+#[test]
+fn compact_drops_every_space() {
+    let cases = [
+        ("R6\n実績", "R6実績"),
+        ("令和　６年度", "令和6年度"),
+        (" FY 2024 ", "FY2024"),
+        ("a\u{200B}b", "ab"),
+        ("\u{FEFF}R6", "R6"),
+        ("\t\r\n", ""),
+    ];
+    for (input, want) in cases {
+        assert_eq!(compact(input), want, "input: {input:?}");
+    }
+}
+
+#[test]
+fn display_text_trims_and_collapses_spaces() {
+    let cases = [
+        ("", ""),
+        ("   ", ""),
+        ("\u{3000}指標\u{3000}", "指標"),
+        ("令和6年度\n実績", "令和6年度 実績"),
+        ("令和6年度\r\n実績", "令和6年度 実績"),
+        ("a  \t b", "a b"),
+        ("市 SNS のフォロワー数", "市 SNS のフォロワー数"),
+        ("Ｒ６", "Ｒ６"),
+        ("①の件", "①の件"),
+        ("ab\u{200B}c", "abc"),
+        ("a\u{3000}\u{3000}b", "a b"),
+        ("\n\nx\n\n", "x"),
+    ];
+    for (input, want) in cases {
+        assert_eq!(display_text(input), want, "input: {input:?}");
+    }
+}
+
+#[test]
+fn match_key_normalizes_names_and_headers() {
+    let cases = [
+        ("", ""),
+        ("   ", ""),
+        ("指標名", "指標名"),
+        ("指 標 名", "指標名"),
+        ("指標\n名", "指標名"),
+        ("　指標名　", "指標名"),
+        ("市 SNS のフォロワー数", "市snsのフォロワー数"),
+        ("市ＳＮＳのフォロワー数", "市snsのフォロワー数"),
+        ("KPI", "kpi"),
+        ("No.", "no."),
+        ("ID", "id"),
+        ("（実績）", "(実績)"),
+        ("〔実績〕", "(実績)"),
+        ("『計画』", "「計画」"),
+        ("「計画」", "「計画」"),
+        ("【重点】", "[重点]"),
+        ("［重点］", "[重点]"),
+        ("1. 指標名", "指標名"),
+        ("1.指標名", "指標名"),
+        ("１．指標名", "指標名"),
+        ("12) 指標名", "指標名"),
+        ("(1) 指標名", "指標名"),
+        ("（１）指標名", "指標名"),
+        ("(12)指標名", "指標名"),
+        ("⑴指標名", "指標名"),
+        ("⒈指標名", "指標名"),
+        ("①マイナンバーカード保有率", "マイナンバーカード保有率"),
+        ("① マイナンバーカード保有率", "マイナンバーカード保有率"),
+        ("⑳指標", "指標"),
+        ("㉑指標", "指標"),
+        ("❶指標", "指標"),
+        ("・指標名", "指標名"),
+        ("･指標名", "指標名"),
+        ("●指標名", "指標名"),
+        ("■指標名", "指標名"),
+        ("1、指標", "指標"),
+        // Markers alone, or followed by a digit, are not markers.
+        ("①", "1"),
+        ("1.", "1."),
+        ("(1)", "(1)"),
+        ("・", "・"),
+        ("1.5倍", "1.5倍"),
+        ("(1)2", "(1)2"),
+        ("123.指標", "123.指標"),
+        ("1人あたり", "1人あたり"),
+        ("65歳以上", "65歳以上"),
+        ("3R推進", "3r推進"),
+        ("(株)", "(株)"),
+        // Cyrillic lookalikes.
+        ("デジタルデバйд", "デジタルデバイド"),
+        ("デジタルデバイド", "デジタルデバイド"),
+        ("Sоciety", "society"),
+        ("КРІ", "kpi"),
+        ("市SNSのフォロワー数", "市snsのフォロワー数"),
+        ("市ЅNЅのフォロワー数", "市snsのフォロワー数"),
+        ("йд", "йд"),
+        ("ワーク—ライフ", "ワーク-ライフ"),
+        ("ワクティブこまき", "ワクティブこまき"),
+    ];
+    for (input, want) in cases {
+        assert_eq!(match_key(input), want, "input: {input:?}");
+    }
+}
+
+#[test]
+fn match_key_is_idempotent() {
+    for input in [
+        "市 SNS の\nフォロワー数",
+        "①指標",
+        "デジタルデバйд",
+        "(1)(2)指標",
+        "1.1.指標",
+    ] {
+        let once = match_key(input);
+        let twice = match_key(&once);
+        // A second pass may strip one more marker, but never changes anything else.
+        assert!(once.ends_with(&twice), "input: {input:?}");
+    }
+}
+
+fn candidates(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(name, id)| (match_key(name), id.to_string()))
+        .collect()
+}
+
+#[test]
+fn suggest_finds_close_names() {
+    let catalogue = candidates(&[
+        ("マイナンバーカード保有率", "31-0-1"),
+        ("市SNSのフォロワー数", "31-1-1"),
+        ("デジタルデバイド対策講座の参加者数", "31-1-2"),
+        ("ワクティブこまき登録者数", "33-1-2"),
+        ("実質公債費比率", "33-3-1"),
+        ("財政力指数", "33-3-2"),
+        ("経常収支比率", "33-3-3"),
+        ("マイナンバーカード", "31-0-1"),
+    ]);
+    let cases: [(&str, &[&str]); 8] = [
+        ("マイナンバーカード保有率", &["31-0-1"]),
+        ("マイナンバーカードの保有率", &["31-0-1"]),
+        ("市 SNS のフォロワー数", &["31-1-1"]),
+        ("デジタルデバйд対策講座の参加者数", &["31-1-2"]),
+        ("ワークタイプこまき登録者数", &["33-1-2"]),
+        ("実質公債費比率（％）", &["33-3-1"]),
+        ("経常収支比", &["33-3-3"]),
+        ("天気予報", &[]),
+    ];
+    for (input, want) in cases {
+        let got = suggest(input, &catalogue, 1);
+        assert_eq!(got, want, "input: {input:?}");
+    }
+}
+
+#[test]
+fn suggest_orders_best_first_and_dedupes_ids() {
+    let catalogue = candidates(&[
+        ("経常収支比率", "a"),
+        ("実質公債費比率", "b"),
+        ("経常収支比率 ", "a"),
+        ("実質収支比率", "c"),
+    ]);
+    let got = suggest("経常収支比率", &catalogue, 5);
+    assert_eq!(got.first(), Some(&"a"), "input: 経常収支比率");
+    assert_eq!(
+        got.iter().filter(|id| **id == "a").count(),
+        1,
+        "input: 経常収支比率"
+    );
+    assert!(got.contains(&"c"), "input: 経常収支比率");
+    assert_eq!(suggest("経常収支比率", &catalogue, 0), Vec::<&str>::new());
+    assert_eq!(suggest("", &catalogue, 3), Vec::<&str>::new());
+    assert_eq!(suggest("x", &[], 3), Vec::<&str>::new());
+}
+
+#[test]
+fn pending_texts_are_recognised() {
+    let yes = [
+        "調査中",
+        "集計中",
+        "未集計",
+        "確認中",
+        "未確定",
+        "算出中",
+        "照会中",
+        "未定",
+        " 調 査 中 ",
+        "調査中\n",
+        "（調査中）",
+        "(集計中)",
+        "【確認中】",
+        "現在調査中",
+        "集計中です",
+        "精査中",
+    ];
+    for input in yes {
+        assert!(is_pending_text(input), "input: {input:?}");
+    }
+    let no = [
+        "",
+        " ",
+        "262",
+        "-",
+        "―",
+        "なし",
+        "調査",
+        "集計",
+        "R6.3時点で確認中 12",
+        "n/a",
+        "TBD",
+        "指標名",
+    ];
+    for input in no {
+        assert!(!is_pending_text(input), "input: {input:?}");
+    }
+}
+
+#[test]
+fn no_value_markers_are_blank_or_dashes() {
+    let yes = [
+        "",
+        " ",
+        "\u{3000}",
+        "\n",
+        "\t \r\n",
+        "-",
+        "—",
+        "－",
+        "―",
+        "ー",
+        "ｰ",
+        "‐",
+        "−",
+        "–",
+        "‒",
+        "－－",
+        "--",
+        "---",
+        " - ",
+        "\u{3000}－\u{3000}",
+        "─",
+        "﹣",
+    ];
+    for input in yes {
+        assert!(is_no_value(input), "input: {input:?}");
+    }
+    let no = [
+        "0",
+        "なし",
+        "n/a",
+        "N/A",
+        "/",
+        "／",
+        "※",
+        "-1",
+        "ー5",
+        "データー",
+        "調査中",
+        "—注",
+        "~",
+        "〜",
+        "△",
+    ];
+    for input in no {
+        assert!(!is_no_value(input), "input: {input:?}");
+    }
+}
+
+#[test]
+fn machine_dependent_chars_are_listed_once_in_order() {
+    let cases: [(&str, &[char]); 18] = [
+        ("", &[]),
+        ("R6 1,234", &[]),
+        ("令和6年度", &[]),
+        ("①", &['①']),
+        ("⑳㉑㊿", &['⑳', '㉑', '㊿']),
+        ("ⅠⅫⅰⅻ", &['Ⅰ', 'Ⅻ', 'ⅰ', 'ⅻ']),
+        ("㈱小牧㈲㈹", &['㈱', '㈲', '㈹']),
+        ("㍻㍼㍽㍾㋿", &['㍻', '㍼', '㍽', '㍾', '㋿']),
+        (
+            "5㎏ 3㎝ 2㎜ 1㎞ 4㎡ 6㏄",
+            &['㎏', '㎝', '㎜', '㎞', '㎡', '㏄'],
+        ),
+        (
+            "㍉㌔㌢㍍㌘㌧㌃㌶",
+            &['㍉', '㌔', '㌢', '㍍', '㌘', '㌧', '㌃', '㌶'],
+        ),
+        (
+            "㍑㍗㌍㌦㌣㌫㍊㌻",
+            &['㍑', '㍗', '㌍', '㌦', '㌣', '㌫', '㍊', '㌻'],
+        ),
+        ("№1 ℡ ™ ㏍", &['№', '℡', '™', '㏍']),
+        ("①①①", &['①']),
+        ("②と①", &['②', '①']),
+        ("(1)", &[]),
+        ("Ⅼ", &[]),
+        ("ＡＢＣ１２３", &[]),
+        ("㊤㊨", &['㊤', '㊨']),
+    ];
+    for (input, want) in cases {
+        assert_eq!(has_machine_dependent_chars(input), want, "input: {input:?}");
+    }
+}
+
+#[test]
+fn odd_strings_do_not_panic() {
+    let long_digits = "9".repeat(400);
+    let odd = [
+        "\u{0}",
+        "\u{FFFF}",
+        "\u{10FFFF}",
+        "(",
+        "((",
+        "1",
+        "①",
+        "🎉",
+        long_digits.as_str(),
+        "\u{0301}",
+    ];
+    for input in odd {
+        let _ = nfkc(input);
+        let _ = display_text(input);
+        let _ = match_key(input);
+        let _ = is_pending_text(input);
+        let _ = is_no_value(input);
+        let _ = has_machine_dependent_chars(input);
+        let _ = suggest(input, &[(match_key(input), "x".to_string())], 1);
+    }
+}
