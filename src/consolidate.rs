@@ -54,7 +54,11 @@ pub enum Source {
     /// Reported directly in a cell.
     Reported(CellRef),
     /// Made from monthly values by the catalogue's rule: months present of months due.
-    Months { rule: Aggregation, present: u8, due: u8 },
+    Months {
+        rule: Aggregation,
+        present: u8,
+        due: u8,
+    },
     /// Computed by shukei (the count of improved indicators, 32-0-3).
     Computed,
 }
@@ -148,18 +152,31 @@ impl Consolidated {
 
     /// Number of indicators reported for the reporting period.
     pub fn reported_count(&self, catalogue: &Catalogue) -> usize {
-        catalogue.indicators.iter().filter(|i| reported(&self.figures, i, self.period)).count()
+        catalogue
+            .indicators
+            .iter()
+            .filter(|i| reported(&self.figures, i, self.period))
+            .count()
     }
 
     /// Counts of findings by severity: (errors, warnings, infos).
     pub fn counts(&self) -> (usize, usize, usize) {
         let count = |s| self.findings.iter().filter(|f| f.severity == s).count();
-        (count(Severity::Error), count(Severity::Warning), count(Severity::Info))
+        (
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info),
+        )
     }
 }
 
 /// Consolidates submissions (in any order: the result is sorted by file).
-pub fn consolidate(catalogue: &Catalogue, mut submissions: Vec<Submission>, settings: &Settings, period: Option<Period>) -> Consolidated {
+pub fn consolidate(
+    catalogue: &Catalogue,
+    mut submissions: Vec<Submission>,
+    settings: &Settings,
+    period: Option<Period>,
+) -> Consolidated {
     submissions.sort_by(|a, b| a.file.cmp(&b.file));
     let period = period.or_else(|| latest_period(&submissions, settings));
     let mut findings = Vec::new();
@@ -171,8 +188,16 @@ pub fn consolidate(catalogue: &Catalogue, mut submissions: Vec<Submission>, sett
         let (verdicts, mut found) = validate_file(catalogue, &sub.records, settings, period);
         findings.append(&mut found);
         for (rec, verdict) in sub.records.iter().zip(verdicts) {
-            let status = if verdict == Verdict::Rejected { Status::Rejected } else { Status::Used };
-            values.push(ValueRow { record: rec.clone(), department: sub.department.clone(), status });
+            let status = if verdict == Verdict::Rejected {
+                Status::Rejected
+            } else {
+                Status::Used
+            };
+            values.push(ValueRow {
+                record: rec.clone(),
+                department: sub.department.clone(),
+                status,
+            });
             file_rank.push((sub.name_date, sub.modified));
         }
     }
@@ -182,18 +207,41 @@ pub fn consolidate(catalogue: &Catalogue, mut submissions: Vec<Submission>, sett
     let evaluations: Vec<Evaluation> = catalogue
         .indicators
         .iter()
-        .map(|ind| evaluate(ind, latest_year_figure(&figures, &ind.id, period).map(|(fy, f)| (fy, f.value))))
+        .map(|ind| {
+            evaluate(
+                ind,
+                latest_year_figure(&figures, &ind.id, period).map(|(fy, f)| (fy, f.value)),
+            )
+        })
         .collect();
     let improved = crate::evaluate::improved_count(catalogue, &evaluations);
     if let Some(fy) = period.map(Period::fiscal_year) {
-        if let Some(ind) = catalogue.indicators.iter().find(|i| is_improvement_count(i)) {
-            figures.entry((ind.id.clone(), Period::Year(fy))).or_insert(Figure { value: improved as f64, source: Source::Computed });
+        if let Some(ind) = catalogue
+            .indicators
+            .iter()
+            .find(|i| is_improvement_count(i))
+        {
+            figures
+                .entry((ind.id.clone(), Period::Year(fy)))
+                .or_insert(Figure {
+                    value: improved as f64,
+                    source: Source::Computed,
+                });
         }
     }
     sort_findings(&mut findings);
     let files = file_statuses(&submissions, &values, &findings);
     let departments = department_statuses(catalogue, &submissions, &figures, period, &findings);
-    Consolidated { period, values, figures, evaluations, departments, findings, files, improved }
+    Consolidated {
+        period,
+        values,
+        figures,
+        evaluations,
+        departments,
+        findings,
+        files,
+        improved,
+    }
 }
 
 /// 32-0-3 counts improved indicators; shukei computes it.
@@ -203,7 +251,9 @@ pub fn is_improvement_count(ind: &Indicator) -> bool {
 
 /// Findings sorted: errors first, then by file, sheet, cell, code.
 pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| (a.severity, &a.at, a.code, &a.message).cmp(&(b.severity, &b.at, b.code, &b.message)));
+    findings.sort_by(|a, b| {
+        (a.severity, &a.at, a.code, &a.message).cmp(&(b.severity, &b.at, b.code, &b.message))
+    });
 }
 
 /// The latest month with a value, else the latest fiscal year, within the plan.
@@ -213,21 +263,30 @@ fn latest_period(subs: &[Submission], settings: &Settings) -> Option<Period> {
         .iter()
         .flat_map(|s| s.records.iter().map(|r| r.period))
         .filter(|p| (first..=last).contains(&p.fiscal_year().0));
-    let (months, years): (Vec<Period>, Vec<Period>) = periods.partition(|p| matches!(p, Period::Month(_)));
+    let (months, years): (Vec<Period>, Vec<Period>) =
+        periods.partition(|p| matches!(p, Period::Month(_)));
     months.into_iter().max().or_else(|| years.into_iter().max())
 }
 
 /// W-DEPARTMENT-NOT-RESPONSIBLE for values sent by a department that does not own them.
 fn responsibility(catalogue: &Catalogue, sub: &Submission) -> Vec<Finding> {
-    let Some(dept) = &sub.department else { return Vec::new() };
+    let Some(dept) = &sub.department else {
+        return Vec::new();
+    };
     sub.records
         .iter()
         .filter_map(|rec| {
             let ind = catalogue.indicator(&rec.indicator_id)?;
             (ind.department != *dept).then(|| {
                 let at = &rec.at;
-                let message = format!("{at}: 「{}」の担当は{}ですが、{}から提出されています", ind.name, ind.department, dept);
-                rules::DEPARTMENT_NOT_RESPONSIBLE.at(at.clone(), message).indicator(&ind.id).raw(rec.raw.clone())
+                let message = format!(
+                    "{at}: 「{}」の担当は{}ですが、{}から提出されています",
+                    ind.name, ind.department, dept
+                );
+                rules::DEPARTMENT_NOT_RESPONSIBLE
+                    .at(at.clone(), message)
+                    .indicator(&ind.id)
+                    .raw(rec.raw.clone())
             })
         })
         .collect()
@@ -243,20 +302,41 @@ fn resolve(
     let mut groups: BTreeMap<(String, Period), Vec<usize>> = BTreeMap::new();
     for (i, v) in values.iter().enumerate() {
         if v.status == Status::Used {
-            groups.entry((v.record.indicator_id.clone(), v.record.period)).or_default().push(i);
+            groups
+                .entry((v.record.indicator_id.clone(), v.record.period))
+                .or_default()
+                .push(i);
         }
     }
     let mut figures = BTreeMap::new();
     for (key, members) in groups {
         let first = members[0];
-        if members.iter().all(|&i| same(values[i].record.value, values[first].record.value)) {
-            figures.insert(key, Figure { value: values[first].record.value, source: Source::Reported(values[first].record.at.clone()) });
+        if members
+            .iter()
+            .all(|&i| same(values[i].record.value, values[first].record.value))
+        {
+            figures.insert(
+                key,
+                Figure {
+                    value: values[first].record.value,
+                    source: Source::Reported(values[first].record.at.clone()),
+                },
+            );
             continue;
         }
         let winners = newest_per_department(values, rank, &members, findings);
         let w0 = winners[0];
-        if winners.iter().all(|&i| same(values[i].record.value, values[w0].record.value)) {
-            figures.insert(key, Figure { value: values[w0].record.value, source: Source::Reported(values[w0].record.at.clone()) });
+        if winners
+            .iter()
+            .all(|&i| same(values[i].record.value, values[w0].record.value))
+        {
+            figures.insert(
+                key,
+                Figure {
+                    value: values[w0].record.value,
+                    source: Source::Reported(values[w0].record.at.clone()),
+                },
+            );
         } else {
             conflict(catalogue, values, &winners, findings);
         }
@@ -266,22 +346,47 @@ fn resolve(
 
 /// For each department among `members`, keeps the newest file's value; older different
 /// values become superseded. Returns the winners.
-fn newest_per_department(values: &mut [ValueRow], rank: &[(Option<u32>, Option<i64>)], members: &[usize], findings: &mut Vec<Finding>) -> Vec<usize> {
+fn newest_per_department(
+    values: &mut [ValueRow],
+    rank: &[(Option<u32>, Option<i64>)],
+    members: &[usize],
+    findings: &mut Vec<Finding>,
+) -> Vec<usize> {
     let mut by_dept: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
     for &i in members {
-        by_dept.entry(values[i].department.clone()).or_default().push(i);
+        by_dept
+            .entry(values[i].department.clone())
+            .or_default()
+            .push(i);
     }
     let mut winners = Vec::new();
     for (_, idx) in by_dept {
-        let Some(&newest) = idx.iter().max_by(|&&a, &&b| rank[a].cmp(&rank[b]).then(values[a].record.at.file.cmp(&values[b].record.at.file))) else {
+        let Some(&newest) = idx.iter().max_by(|&&a, &&b| {
+            rank[a]
+                .cmp(&rank[b])
+                .then(values[a].record.at.file.cmp(&values[b].record.at.file))
+        }) else {
             continue;
         };
         for &i in &idx {
             if i != newest && !same(values[i].record.value, values[newest].record.value) {
                 values[i].status = Status::Superseded;
                 let (old, new) = (&values[i].record, &values[newest].record);
-                let message = format!("{}: {} の値 {} は、新しい提出 {}!{} の値 {} で置き換えました", old.at, old.period.label_ja(), fmt(old.value), new.at.file, new.at.a1(), fmt(new.value));
-                findings.push(rules::SUPERSEDED.at(old.at.clone(), message).indicator(&old.indicator_id).raw(old.raw.clone()));
+                let message = format!(
+                    "{}: {} の値 {} は、新しい提出 {}!{} の値 {} で置き換えました",
+                    old.at,
+                    old.period.label_ja(),
+                    fmt(old.value),
+                    new.at.file,
+                    new.at.a1(),
+                    fmt(new.value)
+                );
+                findings.push(
+                    rules::SUPERSEDED
+                        .at(old.at.clone(), message)
+                        .indicator(&old.indicator_id)
+                        .raw(old.raw.clone()),
+                );
             }
         }
         winners.push(newest);
@@ -289,17 +394,41 @@ fn newest_per_department(values: &mut [ValueRow], rank: &[(Option<u32>, Option<i
     winners
 }
 
-fn conflict(catalogue: &Catalogue, values: &mut [ValueRow], winners: &[usize], findings: &mut Vec<Finding>) {
+fn conflict(
+    catalogue: &Catalogue,
+    values: &mut [ValueRow],
+    winners: &[usize],
+    findings: &mut Vec<Finding>,
+) {
     let listing: Vec<String> = winners
         .iter()
-        .map(|&i| format!("{}: {}（{}）", values[i].department.as_deref().unwrap_or("課不明"), fmt(values[i].record.value), values[i].record.at))
+        .map(|&i| {
+            format!(
+                "{}: {}（{}）",
+                values[i].department.as_deref().unwrap_or("課不明"),
+                fmt(values[i].record.value),
+                values[i].record.at
+            )
+        })
         .collect();
     for &i in winners {
         values[i].status = Status::Conflict;
         let rec = &values[i].record;
-        let name = catalogue.indicator(&rec.indicator_id).map_or("", |x| x.name.as_str());
-        let message = format!("{}: 「{name}」{} の値が課によって食い違うため、集計値を決めていません — {}", rec.at, rec.period.label_ja(), listing.join(" / "));
-        findings.push(rules::CONFLICT.at(rec.at.clone(), message).indicator(&rec.indicator_id).raw(rec.raw.clone()));
+        let name = catalogue
+            .indicator(&rec.indicator_id)
+            .map_or("", |x| x.name.as_str());
+        let message = format!(
+            "{}: 「{name}」{} の値が課によって食い違うため、集計値を決めていません — {}",
+            rec.at,
+            rec.period.label_ja(),
+            listing.join(" / ")
+        );
+        findings.push(
+            rules::CONFLICT
+                .at(rec.at.clone(), message)
+                .indicator(&rec.indicator_id)
+                .raw(rec.raw.clone()),
+        );
     }
 }
 
@@ -314,29 +443,67 @@ fn months_due(fy: FiscalYear, period: Option<Period>) -> u8 {
 
 /// Makes fiscal-year figures from months where no year value was reported, and warns
 /// when a reported year value differs from its complete months.
-fn add_year_figures(catalogue: &Catalogue, figures: &mut BTreeMap<(String, Period), Figure>, period: Option<Period>, values: &[ValueRow], findings: &mut Vec<Finding>) {
+fn add_year_figures(
+    catalogue: &Catalogue,
+    figures: &mut BTreeMap<(String, Period), Figure>,
+    period: Option<Period>,
+    values: &[ValueRow],
+    findings: &mut Vec<Finding>,
+) {
     let mut months: BTreeMap<(String, FiscalYear), Vec<(Month, f64)>> = BTreeMap::new();
     for ((id, p), fig) in figures.iter() {
         if let Period::Month(m) = p {
-            months.entry((id.clone(), m.fiscal_year())).or_default().push((*m, fig.value));
+            months
+                .entry((id.clone(), m.fiscal_year()))
+                .or_default()
+                .push((*m, fig.value));
         }
     }
     for ((id, fy), list) in months {
-        let Some(ind) = catalogue.indicator(&id) else { continue };
+        let Some(ind) = catalogue.indicator(&id) else {
+            continue;
+        };
         let due = months_due(fy, period).max(list.len() as u8);
-        let Some(value) = aggregate(ind.aggregation, &list) else { continue };
+        let Some(value) = aggregate(ind.aggregation, &list) else {
+            continue;
+        };
         let key = (id.clone(), Period::Year(fy));
         match figures.get(&key) {
             Some(year) if list.len() as u8 >= 12 && !close(year.value, value) => {
-                if let Some(row) = values.iter().find(|v| v.record.indicator_id == id && v.record.period == Period::Year(fy) && v.status == Status::Used) {
+                if let Some(row) = values.iter().find(|v| {
+                    v.record.indicator_id == id
+                        && v.record.period == Period::Year(fy)
+                        && v.status == Status::Used
+                }) {
                     let at = &row.record.at;
-                    let message = format!("{at}: 「{}」{} の値 {} が月の値から求めた {} と異なります", ind.name, fy.label_ja(), fmt(year.value), fmt(value));
-                    findings.push(rules::YEAR_MONTH_MISMATCH.at(at.clone(), message).indicator(&id).raw(row.record.raw.clone()));
+                    let message = format!(
+                        "{at}: 「{}」{} の値 {} が月の値から求めた {} と異なります",
+                        ind.name,
+                        fy.label_ja(),
+                        fmt(year.value),
+                        fmt(value)
+                    );
+                    findings.push(
+                        rules::YEAR_MONTH_MISMATCH
+                            .at(at.clone(), message)
+                            .indicator(&id)
+                            .raw(row.record.raw.clone()),
+                    );
                 }
             }
             Some(_) => {}
             None => {
-                figures.insert(key, Figure { value, source: Source::Months { rule: ind.aggregation, present: list.len() as u8, due } });
+                figures.insert(
+                    key,
+                    Figure {
+                        value,
+                        source: Source::Months {
+                            rule: ind.aggregation,
+                            present: list.len() as u8,
+                            due,
+                        },
+                    },
+                );
             }
         }
     }
@@ -375,22 +542,63 @@ pub fn aggregate(rule: Aggregation, months: &[(Month, f64)]) -> Option<f64> {
 fn series_checks(catalogue: &Catalogue, values: &[ValueRow], settings: &Settings) -> Vec<Finding> {
     let mut series: BTreeMap<&str, BTreeMap<Period, &ValueRow>> = BTreeMap::new();
     for v in values.iter().filter(|v| v.status == Status::Used) {
-        series.entry(v.record.indicator_id.as_str()).or_default().entry(v.record.period).or_insert(v);
+        series
+            .entry(v.record.indicator_id.as_str())
+            .or_default()
+            .entry(v.record.period)
+            .or_insert(v);
     }
     let mut out = Vec::new();
     for (id, points) in series {
-        let Some(ind) = catalogue.indicator(id) else { continue };
-        let months: Vec<&ValueRow> = points.iter().filter(|(p, _)| matches!(p, Period::Month(_))).map(|(_, v)| *v).collect();
-        let years: Vec<&ValueRow> = points.iter().filter(|(p, _)| matches!(p, Period::Year(_))).map(|(_, v)| *v).collect();
+        let Some(ind) = catalogue.indicator(id) else {
+            continue;
+        };
+        let months: Vec<&ValueRow> = points
+            .iter()
+            .filter(|(p, _)| matches!(p, Period::Month(_)))
+            .map(|(_, v)| *v)
+            .collect();
+        let years: Vec<&ValueRow> = points
+            .iter()
+            .filter(|(p, _)| matches!(p, Period::Year(_)))
+            .map(|(_, v)| *v)
+            .collect();
         for pair in months.windows(2).chain(years.windows(2)) {
             let (prev, next) = (&pair[0].record, &pair[1].record);
             let at = &next.at;
             if ind.cumulative && next.value < prev.value - 1e-9 {
-                let message = format!("{at}: 累計の「{}」が {} の {} から {} の {} に減っています", ind.name, prev.period.label_ja(), fmt(prev.value), next.period.label_ja(), fmt(next.value));
-                out.push(rules::CUMULATIVE_DECREASE.at(at.clone(), message).indicator(id).raw(next.raw.clone()));
-            } else if matches!(next.period, Period::Month(_)) && is_jump(prev.value, next.value, settings.jump_factor) {
-                let message = format!("{at}: 「{}」が {} の {} から {} の {} に大きく変化しています", ind.name, prev.period.label_ja(), fmt(prev.value), next.period.label_ja(), fmt(next.value));
-                out.push(rules::MONTHLY_JUMP.at(at.clone(), message).indicator(id).raw(next.raw.clone()));
+                let message = format!(
+                    "{at}: 累計の「{}」が {} の {} から {} の {} に減っています",
+                    ind.name,
+                    prev.period.label_ja(),
+                    fmt(prev.value),
+                    next.period.label_ja(),
+                    fmt(next.value)
+                );
+                out.push(
+                    rules::CUMULATIVE_DECREASE
+                        .at(at.clone(), message)
+                        .indicator(id)
+                        .raw(next.raw.clone()),
+                );
+            } else if matches!(next.period, Period::Month(_))
+                && matches!(ind.aggregation, Aggregation::Sum | Aggregation::Mean)
+                && is_jump(prev.value, next.value, settings.jump_factor)
+            {
+                let message = format!(
+                    "{at}: 「{}」が {} の {} から {} の {} に大きく変化しています",
+                    ind.name,
+                    prev.period.label_ja(),
+                    fmt(prev.value),
+                    next.period.label_ja(),
+                    fmt(next.value)
+                );
+                out.push(
+                    rules::MONTHLY_JUMP
+                        .at(at.clone(), message)
+                        .indicator(id)
+                        .raw(next.raw.clone()),
+                );
             }
         }
     }
@@ -402,10 +610,17 @@ fn is_jump(prev: f64, next: f64, factor: f64) -> bool {
 }
 
 /// The latest fiscal year with a figure, not after the reporting period.
-pub fn latest_year_figure<'a>(figures: &'a BTreeMap<(String, Period), Figure>, id: &str, period: Option<Period>) -> Option<(FiscalYear, &'a Figure)> {
+pub fn latest_year_figure<'a>(
+    figures: &'a BTreeMap<(String, Period), Figure>,
+    id: &str,
+    period: Option<Period>,
+) -> Option<(FiscalYear, &'a Figure)> {
     let limit = period.map(Period::fiscal_year);
     figures
-        .range((id.to_string(), Period::Year(FiscalYear(0)))..=(id.to_string(), Period::Year(FiscalYear(u16::MAX))))
+        .range(
+            (id.to_string(), Period::Year(FiscalYear(0)))
+                ..=(id.to_string(), Period::Year(FiscalYear(u16::MAX))),
+        )
         .filter_map(|((_, p), f)| match p {
             Period::Year(fy) if limit.is_none_or(|l| *fy <= l) => Some((*fy, f)),
             _ => None,
@@ -413,10 +628,19 @@ pub fn latest_year_figure<'a>(figures: &'a BTreeMap<(String, Period), Figure>, i
         .next_back()
 }
 
-fn file_statuses(subs: &[Submission], values: &[ValueRow], findings: &[Finding]) -> Vec<FileStatus> {
+fn file_statuses(
+    subs: &[Submission],
+    values: &[ValueRow],
+    findings: &[Finding],
+) -> Vec<FileStatus> {
     subs.iter()
         .map(|s| {
-            let count = |sev| findings.iter().filter(|f| f.at.file == s.file && f.severity == sev).count();
+            let count = |sev| {
+                findings
+                    .iter()
+                    .filter(|f| f.at.file == s.file && f.severity == sev)
+                    .count()
+            };
             FileStatus {
                 file: s.file.clone(),
                 department: s.department.clone(),
@@ -430,32 +654,67 @@ fn file_statuses(subs: &[Submission], values: &[ValueRow], findings: &[Finding])
 }
 
 /// Whether an indicator counts as reported for the reporting period.
-fn reported(figures: &BTreeMap<(String, Period), Figure>, ind: &Indicator, period: Option<Period>) -> bool {
+fn reported(
+    figures: &BTreeMap<(String, Period), Figure>,
+    ind: &Indicator,
+    period: Option<Period>,
+) -> bool {
     match period {
         None => false,
         Some(Period::Year(fy)) => figures.contains_key(&(ind.id.clone(), Period::Year(fy))),
         Some(Period::Month(m)) if ind.aggregation == Aggregation::Annual => {
             figures.contains_key(&(ind.id.clone(), Period::Year(m.fiscal_year())))
-                || figures.keys().any(|(id, p)| *id == ind.id && p.fiscal_year() == m.fiscal_year())
+                || figures
+                    .keys()
+                    .any(|(id, p)| *id == ind.id && p.fiscal_year() == m.fiscal_year())
         }
         Some(Period::Month(m)) => {
-            figures.contains_key(&(ind.id.clone(), Period::Month(m))) || figures.contains_key(&(ind.id.clone(), Period::Year(m.fiscal_year())))
+            figures.contains_key(&(ind.id.clone(), Period::Month(m)))
+                || figures.contains_key(&(ind.id.clone(), Period::Year(m.fiscal_year())))
         }
     }
 }
 
-fn department_statuses(catalogue: &Catalogue, subs: &[Submission], figures: &BTreeMap<(String, Period), Figure>, period: Option<Period>, findings: &[Finding]) -> Vec<DepartmentStatus> {
-    let responsible: BTreeSet<&str> = catalogue.indicators.iter().map(|i| i.department.as_str()).collect();
-    let senders: BTreeSet<&str> = subs.iter().filter_map(|s| s.department.as_deref()).collect();
+fn department_statuses(
+    catalogue: &Catalogue,
+    subs: &[Submission],
+    figures: &BTreeMap<(String, Period), Figure>,
+    period: Option<Period>,
+    findings: &[Finding],
+) -> Vec<DepartmentStatus> {
+    let responsible: BTreeSet<&str> = catalogue
+        .indicators
+        .iter()
+        .map(|i| i.department.as_str())
+        .collect();
+    let senders: BTreeSet<&str> = subs
+        .iter()
+        .filter_map(|s| s.department.as_deref())
+        .collect();
     catalogue
         .departments
         .iter()
         .filter(|d| responsible.contains(d.as_str()) || senders.contains(d.as_str()))
         .map(|dept| {
-            let expected: Vec<&Indicator> = catalogue.indicators.iter().filter(|i| i.department == *dept && !is_improvement_count(i)).collect();
-            let files: Vec<String> = subs.iter().filter(|s| s.department.as_deref() == Some(dept)).map(|s| s.file.clone()).collect();
-            let owed: Vec<String> = expected.iter().filter(|i| !reported(figures, i, period)).map(|i| i.id.clone()).collect();
-            let errors = findings.iter().filter(|f| f.severity == Severity::Error && files.contains(&f.at.file)).count();
+            let expected: Vec<&Indicator> = catalogue
+                .indicators
+                .iter()
+                .filter(|i| i.department == *dept && !is_improvement_count(i))
+                .collect();
+            let files: Vec<String> = subs
+                .iter()
+                .filter(|s| s.department.as_deref() == Some(dept))
+                .map(|s| s.file.clone())
+                .collect();
+            let owed: Vec<String> = expected
+                .iter()
+                .filter(|i| !reported(figures, i, period))
+                .map(|i| i.id.clone())
+                .collect();
+            let errors = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error && files.contains(&f.at.file))
+                .count();
             let standing = if files.is_empty() {
                 Standing::Missing
             } else if errors > 0 {
@@ -465,7 +724,14 @@ fn department_statuses(catalogue: &Catalogue, subs: &[Submission], figures: &BTr
             } else {
                 Standing::Partial
             };
-            DepartmentStatus { department: dept.clone(), expected: expected.iter().map(|i| i.id.clone()).collect(), files, owed, errors, standing }
+            DepartmentStatus {
+                department: dept.clone(),
+                expected: expected.iter().map(|i| i.id.clone()).collect(),
+                files,
+                owed,
+                errors,
+                standing,
+            }
         })
         .collect()
 }

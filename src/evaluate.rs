@@ -36,8 +36,15 @@ impl Grade {
     }
 
     /// Every grade, in report order.
-    pub const ALL: [Grade; 7] =
-        [Grade::Improved, Grade::Flat, Grade::Worse, Grade::Achieved, Grade::NotAchieved, Grade::NoBaseline, Grade::NotReported];
+    pub const ALL: [Grade; 7] = [
+        Grade::Improved,
+        Grade::Flat,
+        Grade::Worse,
+        Grade::Achieved,
+        Grade::NotAchieved,
+        Grade::NoBaseline,
+        Grade::NotReported,
+    ];
 }
 
 /// One indicator's evaluation.
@@ -66,18 +73,37 @@ pub fn evaluate(ind: &Indicator, latest: Option<(FiscalYear, f64)>) -> Evaluatio
         (Some((_, v)), Some(b)) => Some(v - b),
         _ => None,
     };
-    Evaluation { id: ind.id.clone(), latest, change, grade: grade(ind, latest.map(|(_, v)| v)) }
+    Evaluation {
+        id: ind.id.clone(),
+        latest,
+        change,
+        grade: grade(ind, latest.map(|(_, v)| v)),
+    }
 }
 
 fn grade(ind: &Indicator, value: Option<f64>) -> Grade {
-    let Some(v) = value else { return Grade::NotReported };
+    let Some(v) = value else {
+        return Grade::NotReported;
+    };
     if let Trend::Max(bound) = ind.trend {
-        return if v <= bound + 1e-9 { Grade::Achieved } else { Grade::NotAchieved };
+        return if v <= bound + 1e-9 {
+            Grade::Achieved
+        } else {
+            Grade::NotAchieved
+        };
     }
-    let Some(b) = ind.baseline else { return Grade::NoBaseline };
+    let Some(b) = ind.baseline else {
+        return Grade::NoBaseline;
+    };
     let tol = ind.tolerance.unwrap_or(0.0).abs() + 1e-9;
     let up_is_good = match (ind.trend, ind.unit == Unit::Rank) {
-        (Trend::Keep, _) => return if (v - b).abs() <= tol { Grade::Achieved } else { Grade::NotAchieved },
+        (Trend::Keep, _) => {
+            return if (v - b).abs() <= tol {
+                Grade::Achieved
+            } else {
+                Grade::NotAchieved
+            }
+        }
         (Trend::Up, rank) => !rank,
         (Trend::Down, rank) => rank,
         (Trend::Max(_), _) => return Grade::NotReported,
@@ -111,23 +137,27 @@ mod tests {
         let cat = Catalogue::builtin();
         let fy = FiscalYear(2024);
         let cases = [
-            ("31-0-1", Some(70.0), Grade::Improved),   // ↗ 66.8
+            ("31-0-1", Some(70.0), Grade::Improved), // ↗ 66.8
             ("31-0-1", Some(66.8), Grade::Flat),
             ("31-0-1", Some(60.0), Grade::Worse),
             ("31-0-2", Some(150_000.0), Grade::Improved), // ↘ 183,554
             ("31-0-2", Some(190_000.0), Grade::Worse),
-            ("33-3-1", Some(1.0), Grade::Achieved),     // 2.5%以内
+            ("33-3-1", Some(1.0), Grade::Achieved), // 2.5%以内
             ("33-3-1", Some(2.6), Grade::NotAchieved),
-            ("33-0-1", Some(88.7), Grade::Achieved),    // → 88.7
+            ("33-0-1", Some(88.7), Grade::Achieved), // → 88.7
             ("33-0-1", Some(99.0), Grade::NotAchieved),
-            ("32-0-2", Some(2.0), Grade::Improved),     // rank 3/17, smaller is better
+            ("32-0-2", Some(2.0), Grade::Improved), // rank 3/17, smaller is better
             ("32-0-2", Some(5.0), Grade::Worse),
             ("30-0-1", Some(40.0), Grade::NoBaseline),
             ("31-0-1", None, Grade::NotReported),
         ];
         for (id, value, want) in cases {
             let ind = cat.indicator(id).unwrap();
-            assert_eq!(evaluate(ind, value.map(|v| (fy, v))).grade, want, "input: {id} {value:?}");
+            assert_eq!(
+                evaluate(ind, value.map(|v| (fy, v))).grade,
+                want,
+                "input: {id} {value:?}"
+            );
         }
     }
 }

@@ -15,7 +15,9 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 fn writer() -> csv::Writer<Vec<u8>> {
     let mut buf = Vec::with_capacity(64 * 1024);
     buf.extend_from_slice(BOM);
-    csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(buf)
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(buf)
 }
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
@@ -26,7 +28,19 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
 /// values.csv: one row per value read (columns of SPEC.md, then `raw`, the cell's text).
 pub fn values_csv(catalogue: &Catalogue, c: &Consolidated) -> Vec<u8> {
     let mut w = writer();
-    let header = ["indicator_id", "indicator_name", "period", "value", "unit", "department", "source_file", "sheet", "cell", "status", "raw"];
+    let header = [
+        "indicator_id",
+        "indicator_name",
+        "period",
+        "value",
+        "unit",
+        "department",
+        "source_file",
+        "sheet",
+        "cell",
+        "status",
+        "raw",
+    ];
     let _ = w.write_record(header);
     for v in &c.values {
         let r = &v.record;
@@ -51,7 +65,16 @@ pub fn values_csv(catalogue: &Catalogue, c: &Consolidated) -> Vec<u8> {
 /// issues.csv: one row per finding (columns of SPEC.md, then `hint`, how to fix it).
 pub fn issues_csv(c: &Consolidated) -> Vec<u8> {
     let mut w = writer();
-    let _ = w.write_record(["severity", "code", "source_file", "sheet", "cell", "indicator_id", "message", "hint"]);
+    let _ = w.write_record([
+        "severity",
+        "code",
+        "source_file",
+        "sheet",
+        "cell",
+        "indicator_id",
+        "message",
+        "hint",
+    ]);
     for f in &c.findings {
         let _ = w.write_record([
             f.severity.code(),
@@ -150,7 +173,11 @@ pub fn summary(catalogue: &Catalogue, c: &Consolidated, outputs: Outputs) -> Sum
         period: c.period.map(|p| p.code()),
         period_label: c.period.map(|p| p.label_ja()),
         catalogue_version: catalogue.version.clone(),
-        files: FileCounts { total: c.files.len(), read: c.files.len() - failed, failed },
+        files: FileCounts {
+            total: c.files.len(),
+            read: c.files.len() - failed,
+            failed,
+        },
         values: ValueCounts {
             total: c.values.len(),
             used: count(Status::Used),
@@ -158,16 +185,31 @@ pub fn summary(catalogue: &Catalogue, c: &Consolidated, outputs: Outputs) -> Sum
             conflict: count(Status::Conflict),
             rejected: count(Status::Rejected),
         },
-        issues: IssueCounts { error, warning, info },
-        indicators: IndicatorCounts { reported: c.reported_count(catalogue), total: catalogue.indicators.len() },
+        issues: IssueCounts {
+            error,
+            warning,
+            info,
+        },
+        indicators: IndicatorCounts {
+            reported: c.reported_count(catalogue),
+            total: catalogue.indicators.len(),
+        },
         evaluation: Grade::ALL
             .iter()
-            .map(|g| GradeCount { grade: g.label_ja(), count: c.evaluations.iter().filter(|e| e.grade == *g).count() })
+            .map(|g| GradeCount {
+                grade: g.label_ja(),
+                count: c.evaluations.iter().filter(|e| e.grade == *g).count(),
+            })
             .collect(),
         departments: c
             .departments
             .iter()
-            .map(|d| DepartmentSummary { department: d.department.clone(), status: d.standing.label_ja(), files: d.files.len(), owed: d.owed.clone() })
+            .map(|d| DepartmentSummary {
+                department: d.department.clone(),
+                status: d.standing.label_ja(),
+                files: d.files.len(),
+                owed: d.owed.clone(),
+            })
             .collect(),
         outputs,
         exit_code: exit_code(c),

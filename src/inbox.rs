@@ -49,7 +49,10 @@ pub fn collect(paths: &[PathBuf]) -> Result<Collected, crate::error::Error> {
         if meta.is_dir() {
             walk(path, &display_of(path), &mut seen_dirs, &mut out);
         } else {
-            out.inputs.push(Input { path: path.clone(), display: display_of(path) });
+            out.inputs.push(Input {
+                path: path.clone(),
+                display: display_of(path),
+            });
         }
     }
     out.inputs.sort();
@@ -58,21 +61,30 @@ pub fn collect(paths: &[PathBuf]) -> Result<Collected, crate::error::Error> {
 }
 
 fn display_of(path: &Path) -> String {
-    path.to_string_lossy().trim_end_matches(['/', '\\']).to_string()
+    path.to_string_lossy()
+        .trim_end_matches(['/', '\\'])
+        .to_string()
 }
 
 fn walk(dir: &Path, shown: &str, seen: &mut HashSet<PathBuf>, out: &mut Collected) {
-    let Ok(canonical) = dir.canonicalize() else { return };
+    let Ok(canonical) = dir.canonicalize() else {
+        return;
+    };
     if !seen.insert(canonical) {
         let at = CellRef::file(shown);
-        out.findings.push(rules::FILE_SKIPPED.at(at.clone(), format!("{at}: フォルダへのリンクが循環しているため、2 度目は読みません")));
+        out.findings.push(rules::FILE_SKIPPED.at(
+            at.clone(),
+            format!("{at}: フォルダへのリンクが循環しているため、2 度目は読みません"),
+        ));
         return;
     }
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
             let at = CellRef::file(shown);
-            out.findings.push(rules::FILE_UNREADABLE.at(at.clone(), format!("{at}: フォルダを読めません（{e}）")));
+            out.findings.push(
+                rules::FILE_UNREADABLE.at(at.clone(), format!("{at}: フォルダを読めません（{e}）")),
+            );
             return;
         }
     };
@@ -88,17 +100,28 @@ fn walk(dir: &Path, shown: &str, seen: &mut HashSet<PathBuf>, out: &mut Collecte
         if path.is_dir() {
             walk(&path, &child, seen, out);
         } else if EXTENSIONS.contains(&crate::ingest::guard::extension(&name).as_str()) {
-            out.inputs.push(Input { path, display: child });
+            out.inputs.push(Input {
+                path,
+                display: child,
+            });
         } else {
             let at = CellRef::file(&child);
-            let finding = rules::FILE_SKIPPED.at(at.clone(), format!("{at}: 表計算ファイルでないため読みませんでした"));
+            let finding = rules::FILE_SKIPPED.at(
+                at.clone(),
+                format!("{at}: 表計算ファイルでないため読みませんでした"),
+            );
             out.skipped.push((child, finding));
         }
     }
 }
 
 /// Reads every input in parallel; the result is in input order.
-pub fn read_all(inputs: &[Input], catalogue: &Catalogue, limits: &Limits, on_done: &(dyn Fn(&Submission) + Sync)) -> Vec<Submission> {
+pub fn read_all(
+    inputs: &[Input],
+    catalogue: &Catalogue,
+    limits: &Limits,
+    on_done: &(dyn Fn(&Submission) + Sync),
+) -> Vec<Submission> {
     let matcher = Matcher::new(catalogue);
     inputs
         .par_iter()
@@ -111,12 +134,22 @@ pub fn read_all(inputs: &[Input], catalogue: &Catalogue, limits: &Limits, on_don
 }
 
 /// Reads one input file from disk.
-pub fn read_one(input: &Input, catalogue: &Catalogue, matcher: &Matcher, limits: &Limits) -> Submission {
+pub fn read_one(
+    input: &Input,
+    catalogue: &Catalogue,
+    matcher: &Matcher,
+    limits: &Limits,
+) -> Submission {
     let size = std::fs::metadata(&input.path).map(|m| m.len()).unwrap_or(0);
     let bytes = if size > limits.max_file_bytes {
-        Err(crate::ingest::Rejection::Limit(format!("ファイルサイズ {size} バイト（上限 {} バイト）", limits.max_file_bytes)))
+        Err(crate::ingest::Rejection::Limit(format!(
+            "ファイルサイズ {size} バイト（上限 {} バイト）",
+            limits.max_file_bytes
+        )))
     } else {
-        std::fs::read(&input.path).map_err(|e| crate::ingest::Rejection::Unreadable(format!("ファイルを開けません（{e}）")))
+        std::fs::read(&input.path).map_err(|e| {
+            crate::ingest::Rejection::Unreadable(format!("ファイルを開けません（{e}）"))
+        })
     };
     let mut sub = match bytes {
         Ok(bytes) => read_submission(&input.display, &bytes, catalogue, matcher, limits),

@@ -24,10 +24,19 @@ pub struct Options {
 ///
 /// # Errors
 /// When an input path given does not exist.
-pub fn run(catalogue: &Catalogue, options: &Options, on_file: &(dyn Fn(&Submission) + Sync)) -> Result<Consolidated, Error> {
+pub fn run(
+    catalogue: &Catalogue,
+    options: &Options,
+    on_file: &(dyn Fn(&Submission) + Sync),
+) -> Result<Consolidated, Error> {
     let collected = crate::inbox::collect(&options.inputs)?;
     let mut subs = crate::inbox::read_all(&collected.inputs, catalogue, &options.limits, on_file);
-    subs.extend(collected.skipped.into_iter().map(|(file, finding)| Submission::skipped(&file, catalogue, finding)));
+    subs.extend(
+        collected
+            .skipped
+            .into_iter()
+            .map(|(file, finding)| Submission::skipped(&file, catalogue, finding)),
+    );
     let mut result = consolidate(catalogue, subs, &options.settings, options.period);
     if !collected.findings.is_empty() {
         result.findings.extend(collected.findings);

@@ -51,7 +51,7 @@ rules! {
     DEPARTMENT_UNKNOWN = "W-DEPARTMENT-UNKNOWN", Warning, "提出課が特定できない", "ファイル名の先頭に課名を付けてください（例: 広報広聴課_令和6年11月.xlsx）。";
     PERIOD_OUTSIDE_PLAN = "E-PERIOD-OUTSIDE-PLAN", Error, "計画期間外の期間", "計画期間（令和6年度〜令和8年度）の値だけを入力してください。";
     PERIOD_FUTURE = "E-PERIOD-FUTURE", Error, "報告期間より後の期間", "まだ来ていない期間の値は入力しないでください。";
-    PERIOD_MONTHLY_ANNUAL = "W-PERIOD-MONTHLY-ANNUAL", Warning, "年度値だけの指標に月の値", "この指標は年度の値だけを報告してください。";
+    PERIOD_MONTHLY_ANNUAL = "I-PERIOD-MONTHLY-ANNUAL", Info, "年度で評価する指標に月の値", "年度の値も報告してください（月の値から年度の値は作りません）。";
     CUMULATIVE_DECREASE = "E-CUMULATIVE-DECREASE", Error, "累計の指標が減少", "累計値は前の期間より小さくなりません。値を確認してください。";
     MONTHLY_JUMP = "W-MONTHLY-JUMP", Warning, "前月からの急な変化", "前月からの変化が大きすぎます。桁や単位を確認してください。";
     YEAR_MONTH_MISMATCH = "W-YEAR-MONTH-MISMATCH", Warning, "年度値と月の値の集計が食い違う", "年度の値と月の値のどちらが正しいか確認してください（決算値と月次の累計が異なるのは正常な場合もあります）。";
@@ -123,7 +123,9 @@ mod tests {
 
     #[test]
     fn findings_carry_the_rule_hint() {
-        let f = VALUE_NONNUMERIC.at(CellRef::cell("a.xlsx", "入力", 1, 2), "x".into()).indicator("31-0-1");
+        let f = VALUE_NONNUMERIC
+            .at(CellRef::cell("a.xlsx", "入力", 1, 2), "x".into())
+            .indicator("31-0-1");
         assert_eq!(f.code, "E-VALUE-NONNUMERIC");
         assert_eq!(f.indicator_id.as_deref(), Some("31-0-1"));
         assert!(f.hint.contains("数値"));

@@ -22,7 +22,10 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { plan_years: (2024, 2026), jump_factor: 3.0 }
+        Settings {
+            plan_years: (2024, 2026),
+            jump_factor: 3.0,
+        }
     }
 }
 
@@ -39,11 +42,33 @@ pub fn check_value(ind: &Indicator, rec: &Record) -> Option<Finding> {
     let at = &rec.at;
     let v = rec.value;
     let finding = if v < 0.0 && !ind.allow_negative && ind.unit != Unit::None {
-        rules::VALUE_NEGATIVE.at(at.clone(), format!("{at}: 「{}」は負になりえませんが「{}」（{}）です", ind.name, rec.raw, fmt(v)))
-    } else if ind.unit == Unit::Percent && !(0.0..=100.0).contains(&v) {
-        rules::VALUE_PERCENT_RANGE.at(at.clone(), format!("{at}: 「{}」は割合（%）ですが {} です", ind.name, fmt(v)))
-    } else if ind.unit.is_count() && v.fract().abs() > 1e-9 && ind.aggregation != crate::catalogue::Aggregation::Mean {
-        rules::VALUE_NOT_INTEGER.at(at.clone(), format!("{at}: 「{}」は{}の数ですが {} と小数です", ind.name, ind.unit, fmt(v)))
+        rules::VALUE_NEGATIVE.at(
+            at.clone(),
+            format!(
+                "{at}: 「{}」は負になりえませんが「{}」（{}）です",
+                ind.name,
+                rec.raw,
+                fmt(v)
+            ),
+        )
+    } else if ind.unit == Unit::Percent && (v > 100.0 || (v < 0.0 && !ind.allow_negative)) {
+        rules::VALUE_PERCENT_RANGE.at(
+            at.clone(),
+            format!("{at}: 「{}」は割合（%）ですが {} です", ind.name, fmt(v)),
+        )
+    } else if ind.unit.is_count()
+        && v.fract().abs() > 1e-9
+        && ind.aggregation != crate::catalogue::Aggregation::Mean
+    {
+        rules::VALUE_NOT_INTEGER.at(
+            at.clone(),
+            format!(
+                "{at}: 「{}」は{}の数ですが {} と小数です",
+                ind.name,
+                ind.unit,
+                fmt(v)
+            ),
+        )
     } else {
         return None;
     };
@@ -51,20 +76,34 @@ pub fn check_value(ind: &Indicator, rec: &Record) -> Option<Finding> {
 }
 
 /// Checks a record's period against the plan and the reporting period.
-pub fn check_period(ind: &Indicator, rec: &Record, settings: &Settings, reporting: Option<Period>) -> Option<Finding> {
+pub fn check_period(
+    ind: &Indicator,
+    rec: &Record,
+    settings: &Settings,
+    reporting: Option<Period>,
+) -> Option<Finding> {
     let at = &rec.at;
     let fy = rec.period.fiscal_year().0;
     let (first, last) = settings.plan_years;
     let finding = if fy < first || fy > last {
         rules::PERIOD_OUTSIDE_PLAN.at(
             at.clone(),
-            format!("{at}: {} は計画期間（令和{}年度〜令和{}年度）の外です", rec.period.label_ja(), first - 2018, last - 2018),
+            format!(
+                "{at}: {} は計画期間（令和{}年度〜令和{}年度）の外です",
+                rec.period.label_ja(),
+                first - 2018,
+                last - 2018
+            ),
         )
     } else if reporting.is_some_and(|r| is_after(rec.period, r)) {
         let r = reporting.map(Period::label_ja).unwrap_or_default();
-        rules::PERIOD_FUTURE.at(at.clone(), format!("{at}: {} は報告期間（{r}）より後です", rec.period.label_ja()))
-    } else if matches!(rec.period, Period::Month(_)) && ind.aggregation == crate::catalogue::Aggregation::Annual {
-        rules::PERIOD_MONTHLY_ANNUAL.at(at.clone(), format!("{at}: 「{}」は年度ごとの指標ですが月（{}）の値があります", ind.name, rec.period.label_ja()))
+        rules::PERIOD_FUTURE.at(
+            at.clone(),
+            format!(
+                "{at}: {} は報告期間（{r}）より後です",
+                rec.period.label_ja()
+            ),
+        )
     } else {
         return None;
     };
@@ -84,7 +123,12 @@ pub fn is_after(p: Period, r: Period) -> bool {
 /// Validates the records of one file. Returns a verdict per record (same order) and the
 /// findings, including E-VALUE-DUPLICATE for the same indicator and period given twice
 /// with different values.
-pub fn validate_file(catalogue: &Catalogue, records: &[Record], settings: &Settings, reporting: Option<Period>) -> (Vec<Verdict>, Vec<Finding>) {
+pub fn validate_file(
+    catalogue: &Catalogue,
+    records: &[Record],
+    settings: &Settings,
+    reporting: Option<Period>,
+) -> (Vec<Verdict>, Vec<Finding>) {
     let mut verdicts = Vec::with_capacity(records.len());
     let mut findings = Vec::new();
     for rec in records {
@@ -93,7 +137,13 @@ pub fn validate_file(catalogue: &Catalogue, records: &[Record], settings: &Setti
             continue;
         };
         let mut verdict = Verdict::Ok;
-        for f in [check_value(ind, rec), check_period(ind, rec, settings, reporting)].into_iter().flatten() {
+        for f in [
+            check_value(ind, rec),
+            check_period(ind, rec, settings, reporting),
+        ]
+        .into_iter()
+        .flatten()
+        {
             if f.severity == crate::model::Severity::Error {
                 verdict = Verdict::Rejected;
             }
@@ -101,6 +151,7 @@ pub fn validate_file(catalogue: &Catalogue, records: &[Record], settings: &Setti
         }
         verdicts.push(verdict);
     }
+    findings.extend(monthly_annual(catalogue, records));
     let mut seen: HashMap<(&str, Period), usize> = HashMap::new();
     for (i, rec) in records.iter().enumerate() {
         if verdicts[i] == Verdict::Rejected {
@@ -121,7 +172,12 @@ pub fn validate_file(catalogue: &Catalogue, records: &[Record], settings: &Setti
                     fmt(other.value),
                     fmt(rec.value)
                 );
-                findings.push(rules::VALUE_DUPLICATE.at(at.clone(), message).indicator(&rec.indicator_id).raw(rec.raw.clone()));
+                findings.push(
+                    rules::VALUE_DUPLICATE
+                        .at(at.clone(), message)
+                        .indicator(&rec.indicator_id)
+                        .raw(rec.raw.clone()),
+                );
                 verdicts[i] = Verdict::Rejected;
                 verdicts[first] = Verdict::Rejected;
             }
@@ -129,6 +185,35 @@ pub fn validate_file(catalogue: &Catalogue, records: &[Record], settings: &Setti
         }
     }
     (verdicts, findings)
+}
+
+/// One note per indicator for monthly values of an annual-only indicator: they are shown
+/// month by month but make no fiscal-year figure.
+fn monthly_annual(catalogue: &Catalogue, records: &[Record]) -> Vec<Finding> {
+    let mut first: Vec<(&str, &Record, usize)> = Vec::new();
+    for rec in records
+        .iter()
+        .filter(|r| matches!(r.period, Period::Month(_)))
+    {
+        let annual = catalogue
+            .indicator(&rec.indicator_id)
+            .is_some_and(|i| i.aggregation == crate::catalogue::Aggregation::Annual);
+        if !annual {
+            continue;
+        }
+        match first.iter_mut().find(|(id, _, _)| *id == rec.indicator_id) {
+            Some(entry) => entry.2 += 1,
+            None => first.push((rec.indicator_id.as_str(), rec, 1)),
+        }
+    }
+    first
+        .into_iter()
+        .map(|(id, rec, months)| {
+            let at = &rec.at;
+            let message = format!("{at}: 「{}」は年度の値で評価する指標です。月の値（{months} か月分）は月次推移に表示しますが、年度の値には集計しません", name_of(catalogue, id));
+            rules::PERIOD_MONTHLY_ANNUAL.at(at.clone(), message).indicator(id).raw(rec.raw.clone())
+        })
+        .collect()
 }
 
 fn name_of<'a>(catalogue: &'a Catalogue, id: &str) -> &'a str {
@@ -151,7 +236,13 @@ mod tests {
     use crate::model::{CellRef, FiscalYear, Month};
 
     fn rec(id: &str, period: Period, value: f64) -> Record {
-        Record { indicator_id: id.into(), period, value, raw: fmt(value), at: CellRef::cell("a.xlsx", "s", 1, 2) }
+        Record {
+            indicator_id: id.into(),
+            period,
+            value,
+            raw: fmt(value),
+            at: CellRef::cell("a.xlsx", "s", 1, 2),
+        }
     }
 
     const FY24: Period = Period::Year(FiscalYear(2024));
@@ -176,14 +267,39 @@ mod tests {
     #[test]
     fn each_period_rule_alone() {
         let cat = Catalogue::builtin();
-        let nov = Some(Period::Month(Month { year: 2024, month: 11 }));
+        let nov = Some(Period::Month(Month {
+            year: 2024,
+            month: 11,
+        }));
         let cases = [
-            (rec("30-2-1", Period::Year(FiscalYear(2022)), 1.0), nov, Some("E-PERIOD-OUTSIDE-PLAN")),
-            (rec("30-2-1", Period::Year(FiscalYear(2027)), 1.0), None, Some("E-PERIOD-OUTSIDE-PLAN")),
-            (rec("30-2-1", Period::Month(Month { year: 2024, month: 12 }), 1.0), nov, Some("E-PERIOD-FUTURE")),
-            (rec("30-2-1", Period::Year(FiscalYear(2025)), 1.0), nov, Some("E-PERIOD-FUTURE")),
+            (
+                rec("30-2-1", Period::Year(FiscalYear(2022)), 1.0),
+                nov,
+                Some("E-PERIOD-OUTSIDE-PLAN"),
+            ),
+            (
+                rec("30-2-1", Period::Year(FiscalYear(2027)), 1.0),
+                None,
+                Some("E-PERIOD-OUTSIDE-PLAN"),
+            ),
+            (
+                rec(
+                    "30-2-1",
+                    Period::Month(Month {
+                        year: 2024,
+                        month: 12,
+                    }),
+                    1.0,
+                ),
+                nov,
+                Some("E-PERIOD-FUTURE"),
+            ),
+            (
+                rec("30-2-1", Period::Year(FiscalYear(2025)), 1.0),
+                nov,
+                Some("E-PERIOD-FUTURE"),
+            ),
             (rec("30-2-1", FY24, 1.0), nov, None),
-            (rec("31-0-5", Period::Month(Month { year: 2024, month: 5 }), 50.0), nov, Some("W-PERIOD-MONTHLY-ANNUAL")),
         ];
         for (r, reporting, want) in cases {
             let ind = cat.indicator(&r.indicator_id).unwrap();
@@ -193,11 +309,48 @@ mod tests {
     }
 
     #[test]
+    fn monthly_values_of_an_annual_indicator_give_one_note() {
+        let cat = Catalogue::builtin();
+        let m = |month| Period::Month(Month { year: 2024, month });
+        let records = [
+            rec("31-0-5", m(4), 50.0),
+            rec("31-0-5", m(5), 51.0),
+            rec("30-2-1", m(4), 3.0),
+        ];
+        let (_, findings) = validate_file(&cat, &records, &Settings::default(), None);
+        assert_eq!(
+            findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+            ["I-PERIOD-MONTHLY-ANNUAL"]
+        );
+        assert!(
+            findings[0].message.contains("2 か月分"),
+            "{}",
+            findings[0].message
+        );
+    }
+
+    #[test]
     fn the_same_cell_twice_with_different_values_is_an_error() {
         let cat = Catalogue::builtin();
-        let records = [rec("30-2-1", FY24, 10.0), rec("30-2-1", FY24, 11.0), rec("30-2-2", FY24, 5.0), rec("30-2-2", FY24, 5.0)];
+        let records = [
+            rec("30-2-1", FY24, 10.0),
+            rec("30-2-1", FY24, 11.0),
+            rec("30-2-2", FY24, 5.0),
+            rec("30-2-2", FY24, 5.0),
+        ];
         let (verdicts, findings) = validate_file(&cat, &records, &Settings::default(), None);
-        assert_eq!(verdicts, [Verdict::Rejected, Verdict::Rejected, Verdict::Ok, Verdict::Ok]);
-        assert_eq!(findings.iter().map(|f| f.code).collect::<Vec<_>>(), ["E-VALUE-DUPLICATE"]);
+        assert_eq!(
+            verdicts,
+            [
+                Verdict::Rejected,
+                Verdict::Rejected,
+                Verdict::Ok,
+                Verdict::Ok
+            ]
+        );
+        assert_eq!(
+            findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+            ["E-VALUE-DUPLICATE"]
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 use super::{Catalogue, Indicator, Policy, Trend};
 use crate::model::Unit;
+pub(super) use crate::width::{char_width, display_width};
 
 /// The CSV columns, as in the SPEC.
 pub const CSV_HEADER: [&str; 12] = [
@@ -192,27 +193,6 @@ pub(super) fn group_digits(x: f64) -> String {
         format!(".{frac}")
     };
     format!("{sign}{grouped}{frac}")
-}
-
-/// Width on a terminal or in an Excel column: full-width characters count 2.
-pub(super) fn display_width(s: &str) -> usize {
-    s.chars().map(char_width).sum()
-}
-
-/// Full width (2) for CJK and full-width forms; 1 for ASCII, Latin/Cyrillic, half-width
-/// kana, and the punctuation and arrows (— … ↗) that terminals draw narrow.
-fn char_width(c: char) -> usize {
-    let narrow = [
-        '\u{0000}'..='\u{10FF}',
-        '\u{2000}'..='\u{206F}',
-        '\u{2190}'..='\u{21FF}',
-        '\u{FF61}'..='\u{FF9F}',
-    ];
-    if narrow.iter().any(|range| range.contains(&c)) {
-        1
-    } else {
-        2
-    }
 }
 
 fn pad(s: &str, width: usize) -> String {

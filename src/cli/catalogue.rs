@@ -51,7 +51,9 @@ pub fn run(args: Args) -> Result<ExitCode, Error> {
 }
 
 fn check(catalogue: &Catalogue, path: Option<&PathBuf>) -> Result<ExitCode, Error> {
-    let name = path.map_or("組み込みカタログ".to_string(), |p| p.display().to_string());
+    let name = path.map_or("組み込みカタログ".to_string(), |p| {
+        p.display().to_string()
+    });
     let problems = catalogue.check();
     if problems.is_empty() {
         println!(
@@ -66,7 +68,10 @@ fn check(catalogue: &Catalogue, path: Option<&PathBuf>) -> Result<ExitCode, Erro
     for p in &problems {
         println!("{name}: {p}");
     }
-    Err(Error::Catalogue { path: path.cloned().unwrap_or_default(), message: format!("{} 件の問題があります", problems.len()) })
+    Err(Error::Catalogue {
+        path: path.cloned().unwrap_or_default(),
+        message: format!("{} 件の問題があります", problems.len()),
+    })
 }
 
 fn export(catalogue: &Catalogue, output: &std::path::Path) -> Result<ExitCode, Error> {
@@ -78,10 +83,17 @@ fn export(catalogue: &Catalogue, output: &std::path::Path) -> Result<ExitCode, E
         }
         "toml" => write_atomic(output, catalogue.to_toml().as_bytes())?,
         "xlsx" => {
-            let mut workbook = catalogue.try_build_xlsx().map_err(|source| Error::Xlsx { path: output.to_path_buf(), source })?;
+            let mut workbook = catalogue.try_build_xlsx().map_err(|source| Error::Xlsx {
+                path: output.to_path_buf(),
+                source,
+            })?;
             save_workbook(&mut workbook, output)?;
         }
-        other => return Err(Error::Usage(format!("出力ファイルの拡張子 .{other} には対応していません（.csv / .toml / .xlsx）"))),
+        other => {
+            return Err(Error::Usage(format!(
+                "出力ファイルの拡張子 .{other} には対応していません（.csv / .toml / .xlsx）"
+            )))
+        }
     }
     eprintln!("shukei: wrote {}", output.display());
     Ok(ExitCode::Ok)

@@ -45,14 +45,24 @@ pub struct Args {
 /// Runs `consolidate`.
 pub fn run(args: Args) -> Result<ExitCode, Error> {
     if args.config.is_some() {
-        return Err(Error::Usage("--config は未実装です（issue 7 で対応予定）".to_string()));
+        return Err(Error::Usage(
+            "--config は未実装です（issue 7 で対応予定）".to_string(),
+        ));
     }
     let catalogue = load_catalogue(args.catalogue.as_ref())?;
     let inputs = input_paths(&args.inputs);
     refuse_input_as_output(&inputs, &args.output)?;
-    let options = Options { inputs, period: parse_period(args.period.as_deref())?, ..Options::default() };
+    let options = Options {
+        inputs,
+        period: parse_period(args.period.as_deref())?,
+        ..Options::default()
+    };
     let quiet = args.quiet;
-    let result = shukei::pipeline::run(&catalogue, &options, &|sub| if !quiet { log_file(sub) })?;
+    let result = shukei::pipeline::run(&catalogue, &options, &|sub| {
+        if !quiet {
+            log_file(sub)
+        }
+    })?;
     let outputs = write_outputs(&catalogue, &result, &args)?;
     let summary = export::summary(&catalogue, &result, outputs);
     let json = export::summary_json(&summary);
@@ -63,16 +73,38 @@ pub fn run(args: Args) -> Result<ExitCode, Error> {
     }
     if !quiet {
         let (e, w, i) = result.counts();
-        eprintln!("shukei: wrote {} — {} files, {} values, {e} errors, {w} warnings, {i} info", args.output.display(), result.files.len(), result.values.len());
+        eprintln!(
+            "shukei: wrote {} — {} files, {} values, {e} errors, {w} warnings, {i} info",
+            args.output.display(),
+            result.files.len(),
+            result.values.len()
+        );
     }
-    Ok(if summary.exit_code == 1 { ExitCode::DataErrors } else { ExitCode::Ok })
+    Ok(if summary.exit_code == 1 {
+        ExitCode::DataErrors
+    } else {
+        ExitCode::Ok
+    })
 }
 
-fn write_outputs(catalogue: &Catalogue, result: &Consolidated, args: &Args) -> Result<Outputs, Error> {
-    let meta = ReportMeta { run_at: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(), version: env!("CARGO_PKG_VERSION").to_string() };
-    let mut workbook = build_report(catalogue, result, &meta).map_err(|source| Error::Xlsx { path: args.output.clone(), source })?;
+fn write_outputs(
+    catalogue: &Catalogue,
+    result: &Consolidated,
+    args: &Args,
+) -> Result<Outputs, Error> {
+    let meta = ReportMeta {
+        run_at: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let mut workbook = build_report(catalogue, result, &meta).map_err(|source| Error::Xlsx {
+        path: args.output.clone(),
+        source,
+    })?;
     save_workbook(&mut workbook, &args.output)?;
-    let mut outputs = Outputs { report: Some(args.output.display().to_string()), ..Outputs::default() };
+    let mut outputs = Outputs {
+        report: Some(args.output.display().to_string()),
+        ..Outputs::default()
+    };
     if let Some(dir) = &args.export_dir {
         let values = dir.join("values.csv");
         let issues = dir.join("issues.csv");
@@ -91,10 +123,15 @@ fn write_outputs(catalogue: &Catalogue, result: &Consolidated, args: &Args) -> R
 /// An output path equal to an input file (or inside the inputs as the same file) is
 /// refused: inputs are never modified.
 fn refuse_input_as_output(inputs: &[PathBuf], output: &Path) -> Result<(), Error> {
-    let Ok(out) = output.canonicalize() else { return Ok(()) };
+    let Ok(out) = output.canonicalize() else {
+        return Ok(());
+    };
     for input in inputs {
         if input.canonicalize().is_ok_and(|i| i == out) {
-            return Err(Error::Usage(format!("出力先 {} は入力ファイルと同じです。別のパスを指定してください", output.display())));
+            return Err(Error::Usage(format!(
+                "出力先 {} は入力ファイルと同じです。別のパスを指定してください",
+                output.display()
+            )));
         }
     }
     Ok(())

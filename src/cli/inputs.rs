@@ -17,8 +17,11 @@ pub fn load_catalogue(path: Option<&PathBuf>) -> Result<Catalogue, Error> {
 
 /// Parses `--period` (FY2024, 2024-11, 令和6年11月, R6.11, 令和6年度).
 pub fn parse_period(arg: Option<&str>) -> Result<Option<Period>, Error> {
-    arg.map(|s| shukei::normalize::era::parse_period_arg(s).map_err(|e| Error::Usage(format!("--period: {e}"))))
-        .transpose()
+    arg.map(|s| {
+        shukei::normalize::era::parse_period_arg(s)
+            .map_err(|e| Error::Usage(format!("--period: {e}")))
+    })
+    .transpose()
 }
 
 /// The inputs given, or `samples/` when none.
@@ -33,5 +36,10 @@ pub fn input_paths(inputs: &[PathBuf]) -> Vec<PathBuf> {
 /// A per-file log line on stderr (English, for job logs).
 pub fn log_file(sub: &Submission) {
     let state = if sub.failed { "failed" } else { "read" };
-    eprintln!("shukei: {state}: {} ({} values, {} issues)", sub.file, sub.records.len(), sub.findings.len());
+    eprintln!(
+        "shukei: {state}: {} ({} values, {} issues)",
+        sub.file,
+        sub.records.len(),
+        sub.findings.len()
+    );
 }

@@ -28,5 +28,7 @@ pub struct Args {
 
 /// Runs `template`.
 pub fn run(_args: Args) -> Result<ExitCode, Error> {
-    Err(Error::Usage("shukei template はまだ実装されていません（issue 6 で対応予定）".to_string()))
+    Err(Error::Usage(
+        "shukei template はまだ実装されていません（issue 6 で対応予定）".to_string(),
+    ))
 }

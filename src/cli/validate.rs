@@ -33,24 +33,44 @@ pub struct Args {
 /// Runs `validate`.
 pub fn run(args: Args) -> Result<ExitCode, Error> {
     let catalogue = load_catalogue(args.catalogue.as_ref())?;
-    let options = Options { inputs: input_paths(&args.inputs), period: parse_period(args.period.as_deref())?, ..Options::default() };
+    let options = Options {
+        inputs: input_paths(&args.inputs),
+        period: parse_period(args.period.as_deref())?,
+        ..Options::default()
+    };
     let quiet = args.quiet;
-    let result = shukei::pipeline::run(&catalogue, &options, &|sub| if !quiet { log_file(sub) })?;
+    let result = shukei::pipeline::run(&catalogue, &options, &|sub| {
+        if !quiet {
+            log_file(sub)
+        }
+    })?;
     if args.json {
         println!("{}", findings_json(&result.findings));
     } else {
         print!("{}", findings_by_file(&result));
     }
-    Ok(if shukei::export::exit_code(&result) == 1 { ExitCode::DataErrors } else { ExitCode::Ok })
+    Ok(if shukei::export::exit_code(&result) == 1 {
+        ExitCode::DataErrors
+    } else {
+        ExitCode::Ok
+    })
 }
 
 /// The issues grouped by file, for a terminal.
 pub fn findings_by_file(result: &Consolidated) -> String {
     let mut out = String::new();
     for file in &result.files {
-        let mine: Vec<&Finding> = result.findings.iter().filter(|f| f.at.file == file.file).collect();
+        let mine: Vec<&Finding> = result
+            .findings
+            .iter()
+            .filter(|f| f.at.file == file.file)
+            .collect();
         let dept = file.department.as_deref().unwrap_or("担当課不明");
-        let _ = writeln!(out, "■ {} [{dept}] 値 {} 件, エラー {} 件, 警告 {} 件", file.file, file.values, file.errors, file.warnings);
+        let _ = writeln!(
+            out,
+            "■ {} [{dept}] 値 {} 件, エラー {} 件, 警告 {} 件",
+            file.file, file.values, file.errors, file.warnings
+        );
         for f in mine {
             let place = match (&f.at.sheet, f.at.cell) {
                 (Some(s), Some(_)) if s.is_empty() => f.at.a1(),
@@ -58,18 +78,34 @@ pub fn findings_by_file(result: &Consolidated) -> String {
                 (Some(s), None) => s.clone(),
                 _ => String::new(),
             };
-            let message = f.message.split_once(": ").map_or(f.message.as_str(), |(_, m)| m);
-            let _ = writeln!(out, "  {} {:<28} {place:<14} {message}", f.severity.label_ja(), f.code);
+            let message = f
+                .message
+                .split_once(": ")
+                .map_or(f.message.as_str(), |(_, m)| m);
+            let _ = writeln!(
+                out,
+                "  {} {:<28} {place:<14} {message}",
+                f.severity.label_ja(),
+                f.code
+            );
             let _ = writeln!(out, "      → {}", f.hint);
         }
     }
-    let others: Vec<&Finding> = result.findings.iter().filter(|f| !result.files.iter().any(|x| x.file == f.at.file)).collect();
+    let others: Vec<&Finding> = result
+        .findings
+        .iter()
+        .filter(|f| !result.files.iter().any(|x| x.file == f.at.file))
+        .collect();
     for f in others {
         let _ = writeln!(out, "  {} {} {}", f.severity.label_ja(), f.code, f.message);
     }
     let (e, w, i) = result.counts();
     let period = result.period.map_or("なし".to_string(), |p| p.label_ja());
-    let _ = writeln!(out, "\n報告期間 {period}: ファイル {} 件, エラー {e} 件, 警告 {w} 件, 参考 {i} 件", result.files.len());
+    let _ = writeln!(
+        out,
+        "\n報告期間 {period}: ファイル {} 件, エラー {e} 件, 警告 {w} 件, 参考 {i} 件",
+        result.files.len()
+    );
     out
 }
 

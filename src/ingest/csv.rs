@@ -26,20 +26,40 @@ pub struct Decoded {
 pub fn decode(bytes: &[u8]) -> Decoded {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let (text, lossy) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
-        return Decoded { text: text.into_owned(), encoding, lossy };
+        return Decoded {
+            text: text.into_owned(),
+            encoding,
+            lossy,
+        };
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return Decoded { text: text.to_string(), encoding: UTF_8, lossy: false };
+        return Decoded {
+            text: text.to_string(),
+            encoding: UTF_8,
+            lossy: false,
+        };
     }
     if let Some(text) = SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes) {
-        return Decoded { text: text.into_owned(), encoding: SHIFT_JIS, lossy: false };
+        return Decoded {
+            text: text.into_owned(),
+            encoding: SHIFT_JIS,
+            lossy: false,
+        };
     }
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(bytes, true);
     let guess = detector.guess(Some(b"jp"), true);
-    let encoding = if guess == UTF_16LE || guess == UTF_16BE { UTF_8 } else { guess };
+    let encoding = if guess == UTF_16LE || guess == UTF_16BE {
+        UTF_8
+    } else {
+        guess
+    };
     let (text, _, lossy) = encoding.decode(bytes);
-    Decoded { text: text.into_owned(), encoding, lossy }
+    Decoded {
+        text: text.into_owned(),
+        encoding,
+        lossy,
+    }
 }
 
 /// Reads a CSV/TSV file into a one-sheet workbook (the sheet's name is empty).
@@ -65,7 +85,18 @@ pub fn read_csv(bytes: &[u8], file_name: &str, max_cells: u64) -> Result<(Workbo
         if cells > max_cells {
             return Err(format!("セル数が上限 {max_cells} を超えています"));
         }
-        rows.push(record.iter().map(|f| if f.is_empty() { Value::Empty } else { Value::Text(f.to_string()) }).collect());
+        rows.push(
+            record
+                .iter()
+                .map(|f| {
+                    if f.is_empty() {
+                        Value::Empty
+                    } else {
+                        Value::Text(f.to_string())
+                    }
+                })
+                .collect(),
+        );
     }
     let workbook = Workbook {
         format: Format::Csv,
@@ -108,7 +139,11 @@ mod tests {
         ];
         for (bytes, encoding, text) in cases {
             let d = decode(bytes);
-            assert_eq!((d.encoding.name(), d.text.as_str(), d.lossy), (encoding, text, false), "input: {bytes:?}");
+            assert_eq!(
+                (d.encoding.name(), d.text.as_str(), d.lossy),
+                (encoding, text, false),
+                "input: {bytes:?}"
+            );
         }
     }
 

@@ -31,16 +31,26 @@ pub fn read_workbook(bytes: &[u8], format: Format) -> Result<Workbook, String> {
         if meta.typ != calamine::SheetType::WorkSheet {
             continue;
         }
-        let range = sheets.worksheet_range(&meta.name).map_err(|e| format!("{}: {e}", meta.name))?;
+        let range = sheets
+            .worksheet_range(&meta.name)
+            .map_err(|e| format!("{}: {e}", meta.name))?;
         let mut sheet = Sheet::new(meta.name.clone(), visibility(meta.visible));
         sheet.start = range.start().unwrap_or((0, 0));
         sheet.width = range.width();
-        sheet.cells = range.rows().flat_map(|row| row.iter().map(convert)).collect();
+        sheet.cells = range
+            .rows()
+            .flat_map(|row| row.iter().map(convert))
+            .collect();
         sheet.merges = merges(&mut sheets, &meta.name);
         sheet.percent_cells = percent_cells(&mut sheets, &sheet);
         out.push(sheet);
     }
-    Ok(Workbook { format, sheets: out, defined_names, encoding: None })
+    Ok(Workbook {
+        format,
+        sheets: out,
+        defined_names,
+        encoding: None,
+    })
 }
 
 fn open<'a, R>(cursor: Cursor<&'a [u8]>) -> Result<R, String>
@@ -70,7 +80,9 @@ fn convert(data: &Data) -> Value {
 
 /// The 1900-system serial of a date (valid from 1900-03-01, as Excel counts).
 fn serial(naive: chrono::NaiveDateTime) -> f64 {
-    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default().and_time(chrono::NaiveTime::MIN);
+    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+        .unwrap_or_default()
+        .and_time(chrono::NaiveTime::MIN);
     let delta = naive - epoch;
     delta.num_milliseconds() as f64 / 86_400_000.0
 }
@@ -96,7 +108,12 @@ fn merges(sheets: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Vec<Merge> {
         Sheets::Xlsb(_) | Sheets::Ods(_) => Vec::new(),
     };
     dims.into_iter()
-        .map(|d| Merge { first_row: d.start.0, first_col: d.start.1, last_row: d.end.0, last_col: d.end.1 })
+        .map(|d| Merge {
+            first_row: d.start.0,
+            first_col: d.start.1,
+            last_row: d.end.0,
+            last_col: d.end.1,
+        })
         .collect()
 }
 
@@ -121,7 +138,9 @@ fn percent_cells(sheets: &mut Sheets<Cursor<&[u8]>>, sheet: &Sheet) -> Vec<(u32,
     for r in 0..height {
         for c in 0..width {
             let (row, col) = (sheet.start.0 + r, sheet.start.1 + c);
-            let Value::Number(_) = sheet.get(row, col) else { continue };
+            let Value::Number(_) = sheet.get(row, col) else {
+                continue;
+            };
             let is_percent = styles
                 .get((row, col))
                 .and_then(|s| s.number_format.as_ref())

@@ -27,7 +27,13 @@ pub struct Extractor<'a> {
 impl<'a> Extractor<'a> {
     /// A new extractor for one file.
     pub fn new(file: &'a str, catalogue: &'a Catalogue, matcher: &'a Matcher) -> Self {
-        Extractor { file, catalogue, matcher, records: Vec::new(), findings: Vec::new() }
+        Extractor {
+            file,
+            catalogue,
+            matcher,
+            records: Vec::new(),
+            findings: Vec::new(),
+        }
     }
 
     fn at(&self, sheet: &Sheet, row: u32, col: u32) -> CellRef {
@@ -40,8 +46,12 @@ impl<'a> Extractor<'a> {
             if let ColumnKind::Ignored(text) = kind {
                 if has_values(sheet, table, *col) {
                     let at = self.at(sheet, table.header_row, *col);
-                    let message = format!("{at}: 列見出し「{}」の列は読み取り対象外です", display_text(text));
-                    self.findings.push(rules::COLUMN_IGNORED.at(at, message).raw(text.clone()));
+                    let message = format!(
+                        "{at}: 列見出し「{}」の列は読み取り対象外です",
+                        display_text(text)
+                    );
+                    self.findings
+                        .push(rules::COLUMN_IGNORED.at(at, message).raw(text.clone()));
                 }
             }
         }
@@ -52,7 +62,9 @@ impl<'a> Extractor<'a> {
                 .value_columns()
                 .filter(|(c, _)| !is_no_value_cell(sheet.get(row, *c)))
                 .collect();
-            let Some(indicator) = self.row_indicator(sheet, row, table.name_col, id_col, !values.is_empty()) else {
+            let Some(indicator) =
+                self.row_indicator(sheet, row, table.name_col, id_col, !values.is_empty())
+            else {
                 for (col, _) in values {
                     self.unassigned(sheet, row, col);
                 }
@@ -84,19 +96,40 @@ impl<'a> Extractor<'a> {
 
     /// The indicator of a data row, from its ID cell or its name cell. Reports unknown
     /// names when the row carries values; rows without values are skipped quietly.
-    fn row_indicator(&mut self, sheet: &Sheet, row: u32, name_col: u32, id_col: Option<u32>, has_values: bool) -> Option<&'a Indicator> {
+    fn row_indicator(
+        &mut self,
+        sheet: &Sheet,
+        row: u32,
+        name_col: u32,
+        id_col: Option<u32>,
+        has_values: bool,
+    ) -> Option<&'a Indicator> {
         let name = sheet.get_merged(row, name_col).display();
         let by_id = id_col.and_then(|c| self.matcher.match_id(&sheet.get(row, c).display()));
-        let by_name = if name.trim().is_empty() { None } else { Some(self.matcher.match_name(&name)) };
+        let by_name = if name.trim().is_empty() {
+            None
+        } else {
+            Some(self.matcher.match_name(&name))
+        };
         match (by_id, by_name) {
             (Some(id), Some(NameMatch::Exact(n) | NameMatch::Alias(n))) if n != id => {
                 let at = self.at(sheet, row, name_col);
-                let message = format!("{at}: 指標 ID {id} と指標名「{}」が別の指標を指しています", display_text(&name));
-                self.findings.push(rules::ID_NAME_MISMATCH.at(at, message).indicator(&id).raw(name));
+                let message = format!(
+                    "{at}: 指標 ID {id} と指標名「{}」が別の指標を指しています",
+                    display_text(&name)
+                );
+                self.findings.push(
+                    rules::ID_NAME_MISMATCH
+                        .at(at, message)
+                        .indicator(&id)
+                        .raw(name),
+                );
                 self.catalogue.indicator(&id)
             }
             (Some(id), _) => self.catalogue.indicator(&id),
-            (None, Some(NameMatch::Exact(id) | NameMatch::Alias(id))) => self.catalogue.indicator(&id),
+            (None, Some(NameMatch::Exact(id) | NameMatch::Alias(id))) => {
+                self.catalogue.indicator(&id)
+            }
             (None, Some(NameMatch::Unknown { suggestions })) if has_values => {
                 self.unknown(sheet, row, name_col, &name, &suggestions);
                 None
@@ -114,7 +147,10 @@ impl<'a> Extractor<'a> {
         let mut message = if name.is_empty() {
             format!("{at}: 値があるのに指標名が空欄です")
         } else {
-            format!("{at}: 指標名「{}」はカタログにありません", display_text(name))
+            format!(
+                "{at}: 指標名「{}」はカタログにありません",
+                display_text(name)
+            )
         };
         let names: Vec<String> = suggestions
             .iter()
@@ -124,56 +160,114 @@ impl<'a> Extractor<'a> {
         if !names.is_empty() {
             message.push_str(&format!("。候補: {}", names.join(" / ")));
         }
-        self.findings.push(rules::INDICATOR_UNKNOWN.at(at, message).raw(name));
+        self.findings
+            .push(rules::INDICATOR_UNKNOWN.at(at, message).raw(name));
     }
 
     fn unassigned(&mut self, sheet: &Sheet, row: u32, col: u32) {
         let at = self.at(sheet, row, col);
         let raw = sheet.get(row, col).display();
         let message = format!("{at}: 指標が特定できないため値「{raw}」を取り込みませんでした");
-        self.findings.push(rules::VALUE_UNASSIGNED.at(at, message).raw(raw));
+        self.findings
+            .push(rules::VALUE_UNASSIGNED.at(at, message).raw(raw));
     }
 
     /// Reads one value cell.
-    fn cell(&mut self, sheet: &Sheet, row: u32, col: u32, ind: &Indicator, period: Period, row_unit: Option<Unit>) {
+    fn cell(
+        &mut self,
+        sheet: &Sheet,
+        row: u32,
+        col: u32,
+        ind: &Indicator,
+        period: Period,
+        row_unit: Option<Unit>,
+    ) {
         let at = self.at(sheet, row, col);
         let value = sheet.get(row, col);
         let raw = value.display();
         let result = match value {
             Value::Number(n) => {
                 let n = percent_from_cell(*n, sheet.is_percent(row, col), ind.unit);
-                let q = Quantity { value: n, unit: row_unit, unit_text: None, percent: false };
-                self.converted(&q, ind, &at, &raw)
+                let q = Quantity {
+                    value: n,
+                    unit: row_unit,
+                    unit_text: None,
+                    percent: false,
+                };
+                converted(&q, ind, &at, &raw).map_err(|f| *f)
             }
-            Value::Text(s) => match parse_value(s) {
+            Value::Text(s) => match parse_value(&rank_text(s, ind.unit)) {
                 ParsedValue::Empty => return,
                 ParsedValue::Number(mut q) => {
                     if q.unit.is_none() && q.unit_text.is_none() && !q.percent {
                         q.unit = row_unit;
                     }
-                    self.converted(&q, ind, &at, &raw)
+                    converted(&q, ind, &at, &raw).map_err(|f| *f)
                 }
-                ParsedValue::Text(t) if is_pending_text(&t) => Err(rules::VALUE_PENDING
-                    .at(at.clone(), format!("{at}: 「{}」の値が「{}」のため未確定です", ind.name, display_text(&t)))),
-                ParsedValue::Text(t) => Err(rules::VALUE_NONNUMERIC
-                    .at(at.clone(), format!("{at}: 「{}」の値「{}」は数値として読めません", ind.name, display_text(&t)))),
+                ParsedValue::Text(t) if is_pending_text(&t) => Err(rules::VALUE_PENDING.at(
+                    at.clone(),
+                    format!(
+                        "{at}: 「{}」の値が「{}」のため未確定です",
+                        ind.name,
+                        display_text(&t)
+                    ),
+                )),
+                ParsedValue::Text(t) => Err(rules::VALUE_NONNUMERIC.at(
+                    at.clone(),
+                    format!(
+                        "{at}: 「{}」の値「{}」は数値として読めません",
+                        ind.name,
+                        display_text(&t)
+                    ),
+                )),
             },
-            Value::Error(e) => Err(rules::CELL_EXCEL_ERROR.at(at.clone(), format!("{at}: Excel のエラー値 {e} があります（{}）", ind.name))),
-            Value::Date(_) => Err(rules::VALUE_DATE.at(at.clone(), format!("{at}: 「{}」の値が日付になっています", ind.name))),
-            Value::Bool(_) => Err(rules::VALUE_NONNUMERIC.at(at.clone(), format!("{at}: 「{}」の値が TRUE/FALSE です", ind.name))),
+            Value::Error(e) => Err(rules::CELL_EXCEL_ERROR.at(
+                at.clone(),
+                format!("{at}: Excel のエラー値 {e} があります（{}）", ind.name),
+            )),
+            Value::Date(_) => Err(rules::VALUE_DATE.at(
+                at.clone(),
+                format!("{at}: 「{}」の値が日付になっています", ind.name),
+            )),
+            Value::Bool(_) => Err(rules::VALUE_NONNUMERIC.at(
+                at.clone(),
+                format!("{at}: 「{}」の値が TRUE/FALSE です", ind.name),
+            )),
             Value::Empty => return,
         };
         match result {
-            Ok(value) => self.records.push(Record { indicator_id: ind.id.clone(), period, value, raw, at }),
+            Ok(value) => self.records.push(Record {
+                indicator_id: ind.id.clone(),
+                period,
+                value,
+                raw,
+                at,
+            }),
             Err(finding) => self.findings.push(finding.indicator(&ind.id).raw(raw)),
         }
     }
+}
 
-    fn converted(&self, q: &Quantity, ind: &Indicator, at: &CellRef, raw: &str) -> Result<f64, Finding> {
-        convert(q, ind.unit).map_err(|mismatch| {
-            let message = format!("{at}: 「{}」の値「{raw}」: {mismatch}", ind.name);
-            rules::VALUE_UNIT.at(at.clone(), message)
-        })
+/// The value in the indicator's unit, or E-VALUE-UNIT. Boxed: findings are large and
+/// the error path is rare.
+fn converted(q: &Quantity, ind: &Indicator, at: &CellRef, raw: &str) -> Result<f64, Box<Finding>> {
+    convert(q, ind.unit).map_err(|mismatch| {
+        let message = format!("{at}: 「{}」の値「{raw}」: {mismatch}", ind.name);
+        Box::new(rules::VALUE_UNIT.at(at.clone(), message))
+    })
+}
+
+/// A rank written with its population (`2/17 団体`, `2/17`) is the rank itself.
+fn rank_text(s: &str, unit: Unit) -> std::borrow::Cow<'_, str> {
+    if unit != Unit::Rank {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let folded = nfkc(s);
+    match folded.split_once('/') {
+        Some((rank, rest)) if rest.trim_start().starts_with(|c: char| c.is_ascii_digit()) => {
+            std::borrow::Cow::Owned(rank.trim().to_string())
+        }
+        _ => std::borrow::Cow::Borrowed(s),
     }
 }
 

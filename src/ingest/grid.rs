@@ -103,7 +103,11 @@ impl Sheet {
             row.resize(width, Value::Empty);
             cells.extend(row);
         }
-        Sheet { width, cells, ..Sheet::new(name, Visibility::Visible) }
+        Sheet {
+            width,
+            cells,
+            ..Sheet::new(name, Visibility::Visible)
+        }
     }
 
     /// Number of rows in the dense block.
@@ -205,9 +209,18 @@ mod tests {
     fn merged_cells_show_their_top_left_value() {
         let mut sheet = Sheet::from_rows(
             "s",
-            vec![vec![Value::Text("実績値".into()), Value::Empty, Value::Empty]],
+            vec![vec![
+                Value::Text("実績値".into()),
+                Value::Empty,
+                Value::Empty,
+            ]],
         );
-        sheet.merges.push(Merge { first_row: 0, first_col: 0, last_row: 0, last_col: 2 });
+        sheet.merges.push(Merge {
+            first_row: 0,
+            first_col: 0,
+            last_row: 0,
+            last_col: 2,
+        });
         assert_eq!(sheet.get_merged(0, 2), &Value::Text("実績値".into()));
     }
 

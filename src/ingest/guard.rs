@@ -76,9 +76,7 @@ impl Rejection {
     pub fn hint(&self) -> &'static str {
         match self {
             Rejection::Empty => "内容を保存したファイルを送り直してください。",
-            Rejection::Encrypted => {
-                "パスワードを解除して保存し直したファイルを送ってください。"
-            }
+            Rejection::Encrypted => "パスワードを解除して保存し直したファイルを送ってください。",
             Rejection::Limit(_) => {
                 "不要なシートや行を削除してから送り直すか、企画担当課に相談してください。"
             }
@@ -122,7 +120,9 @@ pub fn check(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Format, R
         return Ok(Format::Csv);
     }
     if bytes.starts_with(b"PK") {
-        return Err(Rejection::Unreadable("壊れた zip（途中で切れている可能性）".to_string()));
+        return Err(Rejection::Unreadable(
+            "壊れた zip（途中で切れている可能性）".to_string(),
+        ));
     }
     Err(Rejection::Unreadable(format!(
         "拡張子は .{ext} ですが、中身が Excel・ODS・CSV のどれでもありません"
@@ -221,7 +221,11 @@ fn check_xlsx_parts(
     Ok(())
 }
 
-fn check_shared_strings(reader: &mut impl Read, name: &str, limits: &Limits) -> Result<(), Rejection> {
+fn check_shared_strings(
+    reader: &mut impl Read,
+    name: &str,
+    limits: &Limits,
+) -> Result<(), Rejection> {
     let mut head = vec![0u8; 4096];
     let n = read_up_to(reader, &mut head)
         .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
@@ -252,7 +256,12 @@ fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> 
 
 fn attr_number(haystack: &[u8], attr: &[u8]) -> Option<u64> {
     let at = memmem::find(haystack, attr)? + attr.len();
-    let digits: Vec<u8> = haystack.get(at..)?.iter().take_while(|b| b.is_ascii_digit()).copied().collect();
+    let digits: Vec<u8> = haystack
+        .get(at..)?
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .copied()
+        .collect();
     std::str::from_utf8(&digits).ok()?.parse().ok()
 }
 
@@ -310,12 +319,20 @@ fn attr_cell_ref(tag: &[u8]) -> Option<(u64, u64)> {
     let at = memmem::find(tag, b" r=\"")? + 4;
     let rest = tag.get(at..)?;
     let letters = rest.iter().take_while(|b| b.is_ascii_uppercase()).count();
-    let digits = rest[letters..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let digits = rest[letters..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
     if letters == 0 || digits == 0 || letters > 4 || digits > 9 {
         return None;
     }
-    let col = rest[..letters].iter().fold(0u64, |acc, b| acc * 26 + u64::from(b - b'A' + 1));
-    let row = std::str::from_utf8(&rest[letters..letters + digits]).ok()?.parse().ok()?;
+    let col = rest[..letters]
+        .iter()
+        .fold(0u64, |acc, b| acc * 26 + u64::from(b - b'A' + 1));
+    let row = std::str::from_utf8(&rest[letters..letters + digits])
+        .ok()?
+        .parse()
+        .ok()?;
     Some((row, col))
 }
 
@@ -340,7 +357,9 @@ fn check_cfb(bytes: &[u8], limits: &Limits) -> Result<Format, Rejection> {
     if file.exists("/EncryptionInfo") || file.exists("/EncryptedPackage") {
         return Err(Rejection::Encrypted);
     }
-    let stream = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"].into_iter().find(|p| file.exists(p));
+    let stream = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"]
+        .into_iter()
+        .find(|p| file.exists(p));
     let Some(stream) = stream else {
         return Err(Rejection::Unreadable(
             "Excel 97-2003 ブックではない複合ファイルです（Word などの可能性）".to_string(),
@@ -363,7 +382,14 @@ fn check_biff_records(data: &[u8], limits: &Limits) -> Result<(), Rejection> {
         match typ {
             0x002F => return Err(Rejection::Encrypted),
             0x0200 if body.len() >= 12 => {
-                let u32_at = |i: usize| u64::from(u32::from_le_bytes([body[i], body[i + 1], body[i + 2], body[i + 3]]));
+                let u32_at = |i: usize| {
+                    u64::from(u32::from_le_bytes([
+                        body[i],
+                        body[i + 1],
+                        body[i + 2],
+                        body[i + 3],
+                    ]))
+                };
                 let (rows, cols) = (
                     u32_at(4).saturating_sub(u32_at(0)),
                     u64::from(u16::from_le_bytes([body[10], body[11]]))
@@ -400,15 +426,25 @@ mod tests {
         ];
         for (bytes, name, code) in cases {
             let got = check(bytes, name, &limits);
-            assert_eq!(got.err().map(|r| r.code()), Some(code), "input: {name} {bytes:?}");
+            assert_eq!(
+                got.err().map(|r| r.code()),
+                Some(code),
+                "input: {name} {bytes:?}"
+            );
         }
         assert_eq!(check("a,b\n".as_bytes(), "x.csv", &limits), Ok(Format::Csv));
     }
 
     #[test]
     fn oversized_files_are_refused() {
-        let limits = Limits { max_file_bytes: 3, ..Limits::default() };
-        assert_eq!(check(b"a,b,c", "x.csv", &limits).err().map(|r| r.code()), Some("E-FILE-LIMIT"));
+        let limits = Limits {
+            max_file_bytes: 3,
+            ..Limits::default()
+        };
+        assert_eq!(
+            check(b"a,b,c", "x.csv", &limits).err().map(|r| r.code()),
+            Some("E-FILE-LIMIT")
+        );
     }
 
     #[test]

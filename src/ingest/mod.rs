@@ -40,17 +40,32 @@ pub struct ReadOutcome {
 /// let out = read_bytes("指標名,R6\n市税収納率,97.1\n".as_bytes(), "a.csv", &Limits::default()).unwrap();
 /// assert_eq!(out.workbook.sheets.len(), 1);
 /// ```
-pub fn read_bytes(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<ReadOutcome, Rejection> {
+pub fn read_bytes(
+    bytes: &[u8],
+    file_name: &str,
+    limits: &Limits,
+) -> Result<ReadOutcome, Rejection> {
     let format = guard::check(bytes, file_name, limits)?;
     let result = catch_unwind(AssertUnwindSafe(|| match format {
-        Format::Csv => csv::read_csv(bytes, file_name, limits.max_cells)
-            .map(|(workbook, lossy_text)| ReadOutcome { workbook, lossy_text }),
-        _ => excel::read_workbook(bytes, format).map(|workbook| ReadOutcome { workbook, lossy_text: false }),
+        Format::Csv => {
+            csv::read_csv(bytes, file_name, limits.max_cells).map(|(workbook, lossy_text)| {
+                ReadOutcome {
+                    workbook,
+                    lossy_text,
+                }
+            })
+        }
+        _ => excel::read_workbook(bytes, format).map(|workbook| ReadOutcome {
+            workbook,
+            lossy_text: false,
+        }),
     }));
     match result {
         Ok(Ok(outcome)) => Ok(outcome),
         Ok(Err(reason)) if reason.to_lowercase().contains("password") => Err(Rejection::Encrypted),
         Ok(Err(reason)) => Err(Rejection::Unreadable(reason)),
-        Err(_) => Err(Rejection::Unreadable("読み取り中に内部エラーが起きました（ファイルの破損）".to_string())),
+        Err(_) => Err(Rejection::Unreadable(
+            "読み取り中に内部エラーが起きました（ファイルの破損）".to_string(),
+        )),
     }
 }

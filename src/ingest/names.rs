@@ -51,8 +51,17 @@ impl Matcher {
                 alias.entry(key).or_insert_with(|| id.clone());
             }
         }
-        let ids = catalogue.indicators.iter().map(|i| (i.id.clone(), i.id.clone())).collect();
-        Matcher { exact, alias, ids, candidates }
+        let ids = catalogue
+            .indicators
+            .iter()
+            .map(|i| (i.id.clone(), i.id.clone()))
+            .collect();
+        Matcher {
+            exact,
+            alias,
+            ids,
+            candidates,
+        }
     }
 
     /// Matches a name as written in a cell.
@@ -65,10 +74,17 @@ impl Matcher {
             return NameMatch::Alias(id.clone());
         }
         let stripped = strip_parenthesised(&key);
-        if let Some(id) = self.exact.get(&stripped).or_else(|| self.alias.get(&stripped)) {
+        if let Some(id) = self
+            .exact
+            .get(&stripped)
+            .or_else(|| self.alias.get(&stripped))
+        {
             return NameMatch::Alias(id.clone());
         }
-        let suggestions = suggest(raw, &self.candidates, 3).into_iter().map(str::to_string).collect();
+        let suggestions = suggest(raw, &self.candidates, 3)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         NameMatch::Unknown { suggestions }
     }
 
@@ -102,9 +118,20 @@ mod tests {
     fn names_match_exactly_by_alias_or_without_parentheses() {
         let m = Matcher::new(&Catalogue::builtin());
         let cases = [
-            ("マイナンバーカード保有率", NameMatch::Exact("31-0-1".into())),
-            ("マイナンバーカード\n保有率", NameMatch::Exact("31-0-1".into())),
-            ("ＭＡＸ", NameMatch::Unknown { suggestions: vec![] }),
+            (
+                "マイナンバーカード保有率",
+                NameMatch::Exact("31-0-1".into()),
+            ),
+            (
+                "マイナンバーカード\n保有率",
+                NameMatch::Exact("31-0-1".into()),
+            ),
+            (
+                "ＭＡＸ",
+                NameMatch::Unknown {
+                    suggestions: vec![],
+                },
+            ),
             ("来庁件数", NameMatch::Alias("31-0-2".into())),
             ("市 SNS のフォロワー数", NameMatch::Exact("30-3-3".into())),
         ];
@@ -120,7 +147,8 @@ mod tests {
     #[test]
     fn an_unknown_name_comes_with_suggestions() {
         let m = Matcher::new(&Catalogue::builtin());
-        let NameMatch::Unknown { suggestions } = m.match_name("マイナンバーカード普及率") else {
+        let NameMatch::Unknown { suggestions } = m.match_name("マイナンバーカード普及率")
+        else {
             panic!("a typo must not match");
         };
         assert_eq!(suggestions.first().map(String::as_str), Some("31-0-1"));

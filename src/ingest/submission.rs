@@ -69,7 +69,13 @@ impl Submission {
 }
 
 /// Reads one submission from its bytes.
-pub fn read_submission(file: &str, bytes: &[u8], catalogue: &Catalogue, matcher: &Matcher, limits: &Limits) -> Submission {
+pub fn read_submission(
+    file: &str,
+    bytes: &[u8],
+    catalogue: &Catalogue,
+    matcher: &Matcher,
+    limits: &Limits,
+) -> Submission {
     let mut sub = Submission::new(file, catalogue);
     match super::read_bytes(bytes, file, limits) {
         Ok(outcome) => {
@@ -77,7 +83,8 @@ pub fn read_submission(file: &str, bytes: &[u8], catalogue: &Catalogue, matcher:
             sub.encoding = outcome.workbook.encoding;
             if outcome.lossy_text {
                 let at = CellRef::file(file);
-                let message = format!("{at}: 文字コードを判別できない文字があり、一部が文字化けしています");
+                let message =
+                    format!("{at}: 文字コードを判別できない文字があり、一部が文字化けしています");
                 sub.findings.push(rules::FILE_ENCODING.at(at, message));
             }
             scan_workbook(&mut sub, &outcome.workbook, catalogue, matcher);
@@ -101,7 +108,12 @@ pub fn rejection_finding(file: &str, rejection: &Rejection) -> Finding {
 }
 
 /// Finds the tables of every sheet and extracts their values.
-pub fn scan_workbook(sub: &mut Submission, workbook: &Workbook, catalogue: &Catalogue, matcher: &Matcher) {
+pub fn scan_workbook(
+    sub: &mut Submission,
+    workbook: &Workbook,
+    catalogue: &Catalogue,
+    matcher: &Matcher,
+) {
     let mut ex = Extractor::new(&sub.file, catalogue, matcher);
     let mut tables = 0;
     for sheet in &workbook.sheets {
@@ -112,9 +124,14 @@ pub fn scan_workbook(sub: &mut Submission, workbook: &Workbook, catalogue: &Cata
         let transposed = find_transposed(sheet, matcher, &found);
         let count = found.len() + transposed.len();
         if count > 0 && sheet.visibility != Visibility::Visible {
-            let at = CellRef { file: sub.file.clone(), sheet: Some(sheet.name.clone()), cell: None };
+            let at = CellRef {
+                file: sub.file.clone(),
+                sheet: Some(sheet.name.clone()),
+                cell: None,
+            };
             let message = format!("{at}: 非表示のシート「{}」の表も読み取りました", sheet.name);
-            ex.findings.push(rules::SHEET_HIDDEN.at(at, message).raw(sheet.name.clone()));
+            ex.findings
+                .push(rules::SHEET_HIDDEN.at(at, message).raw(sheet.name.clone()));
         }
         for table in &found {
             ex.table(sheet, table);
@@ -126,7 +143,8 @@ pub fn scan_workbook(sub: &mut Submission, workbook: &Workbook, catalogue: &Cata
     }
     if tables == 0 {
         let at = CellRef::file(&sub.file);
-        let message = format!("{at}: 指標の表が見つかりません（見出しに「指標名」と年度・月の列が必要です）");
+        let message =
+            format!("{at}: 指標の表が見つかりません（見出しに「指標名」と年度・月の列が必要です）");
         ex.findings.push(rules::SUBMISSION_EMPTY.at(at, message));
     }
     sub.tables = tables;
@@ -138,10 +156,18 @@ pub fn scan_workbook(sub: &mut Submission, workbook: &Workbook, catalogue: &Cata
 /// winning (`債権回収特別対策室` before a shorter name inside it).
 pub fn department_from_path(file: &str, catalogue: &Catalogue) -> Option<String> {
     let path = Path::new(file);
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let normalized = crate::normalize::text::nfkc(&name);
     let find = |text: &str| {
-        catalogue.departments.iter().filter(|d| text.contains(d.as_str())).max_by_key(|d| d.chars().count()).cloned()
+        catalogue
+            .departments
+            .iter()
+            .filter(|d| text.contains(d.as_str()))
+            .max_by_key(|d| d.chars().count())
+            .cloned()
     };
     find(&normalized).or_else(|| {
         path.ancestors().skip(1).find_map(|p| {
@@ -158,11 +184,16 @@ pub fn date_from_name(file: &str) -> Option<u32> {
         .split(|c: char| !c.is_ascii_digit())
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>();
-    let candidate = digits_runs.iter().find(|s| s.len() == 8).map(|s| s.to_string()).or_else(|| {
-        digits_runs.windows(3).find(|w| w[0].len() == 4 && w[1].len() <= 2 && w[2].len() <= 2).map(|w| {
-            format!("{}{:0>2}{:0>2}", w[0], w[1], w[2])
-        })
-    })?;
+    let candidate = digits_runs
+        .iter()
+        .find(|s| s.len() == 8)
+        .map(|s| s.to_string())
+        .or_else(|| {
+            digits_runs
+                .windows(3)
+                .find(|w| w[0].len() == 4 && w[1].len() <= 2 && w[2].len() <= 2)
+                .map(|w| format!("{}{:0>2}{:0>2}", w[0], w[1], w[2]))
+        })?;
     let value: u32 = candidate.parse().ok()?;
     let (y, m, d) = (value / 10000, value / 100 % 100, value % 100);
     ((2000..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)).then_some(value)
@@ -194,7 +225,11 @@ mod tests {
             ("不明.xlsx", None),
         ];
         for (name, want) in cases {
-            assert_eq!(department_from_path(name, &cat).as_deref(), want, "input: {name}");
+            assert_eq!(
+                department_from_path(name, &cat).as_deref(),
+                want,
+                "input: {name}"
+            );
         }
     }
 

@@ -45,7 +45,10 @@ pub struct Table {
 impl Table {
     /// The column holding a kind, if any.
     pub fn column_of(&self, kind: &ColumnKind) -> Option<u32> {
-        self.columns.iter().find(|(_, k)| k == kind).map(|(c, _)| *c)
+        self.columns
+            .iter()
+            .find(|(_, k)| k == kind)
+            .map(|(c, _)| *c)
     }
 
     /// The value columns with their periods.
@@ -61,7 +64,8 @@ impl Table {
 fn kind_at(sheet: &Sheet, row: u32, col: u32) -> HeaderKind {
     match sheet.get_merged(row, col) {
         Value::Text(s) => classify_header(s),
-        Value::Date(serial) => month_from_excel_serial(*serial).map_or(HeaderKind::Other, |m| HeaderKind::Period(Period::Month(m))),
+        Value::Date(serial) => month_from_excel_serial(*serial)
+            .map_or(HeaderKind::Other, |m| HeaderKind::Period(Period::Month(m))),
         _ => HeaderKind::Other,
     }
 }
@@ -82,7 +86,10 @@ pub fn find_tables(sheet: &Sheet) -> Vec<Table> {
     let mut headers: Vec<(u32, Vec<u32>)> = Vec::new();
     for row in row0..row_end {
         let name_cols: Vec<u32> = (col0..col_end)
-            .filter(|&c| matches!(sheet.get(row, c), Value::Text(_)) && kind_at(sheet, row, c) == HeaderKind::IndicatorName)
+            .filter(|&c| {
+                matches!(sheet.get(row, c), Value::Text(_))
+                    && kind_at(sheet, row, c) == HeaderKind::IndicatorName
+            })
             .collect();
         if !name_cols.is_empty() {
             headers.push((row, name_cols));
@@ -91,10 +98,19 @@ pub fn find_tables(sheet: &Sheet) -> Vec<Table> {
     let mut tables = Vec::new();
     for (i, (row, name_cols)) in headers.iter().enumerate() {
         for (k, &name_col) in name_cols.iter().enumerate() {
-            let seg_start = segment_start(sheet, *row, name_col, k.checked_sub(1).and_then(|j| name_cols.get(j)).copied(), col0);
-            let seg_end = name_cols.get(k + 1).map_or(col_end, |&next| segment_start(sheet, *row, next, Some(name_col), col0));
+            let seg_start = segment_start(
+                sheet,
+                *row,
+                name_col,
+                k.checked_sub(1).and_then(|j| name_cols.get(j)).copied(),
+                col0,
+            );
+            let seg_end = name_cols.get(k + 1).map_or(col_end, |&next| {
+                segment_start(sheet, *row, next, Some(name_col), col0)
+            });
             let next_header = headers.get(i + 1).map_or(row_end, |(r, _)| *r);
-            if let Some(table) = build_table(sheet, *row, name_col, seg_start..seg_end, next_header) {
+            if let Some(table) = build_table(sheet, *row, name_col, seg_start..seg_end, next_header)
+            {
                 tables.push(table);
             }
         }
@@ -103,7 +119,13 @@ pub fn find_tables(sheet: &Sheet) -> Vec<Table> {
 }
 
 /// A table starts at its name column, or at an ID column just left of it.
-fn segment_start(sheet: &Sheet, row: u32, name_col: u32, previous_name: Option<u32>, col0: u32) -> u32 {
+fn segment_start(
+    sheet: &Sheet,
+    row: u32,
+    name_col: u32,
+    previous_name: Option<u32>,
+    col0: u32,
+) -> u32 {
     let floor = previous_name.map_or(col0, |p| p + 1);
     match name_col.checked_sub(1) {
         Some(left) if left >= floor && kind_at(sheet, row, left) == HeaderKind::Id => left,
@@ -111,7 +133,13 @@ fn segment_start(sheet: &Sheet, row: u32, name_col: u32, previous_name: Option<u
     }
 }
 
-fn build_table(sheet: &Sheet, row: u32, name_col: u32, cols: std::ops::Range<u32>, next_header: u32) -> Option<Table> {
+fn build_table(
+    sheet: &Sheet,
+    row: u32,
+    name_col: u32,
+    cols: std::ops::Range<u32>,
+    next_header: u32,
+) -> Option<Table> {
     let mut columns = vec![(name_col, ColumnKind::Name)];
     let mut two_rows = false;
     for col in cols {
@@ -125,12 +153,21 @@ fn build_table(sheet: &Sheet, row: u32, name_col: u32, cols: std::ops::Range<u32
         }
     }
     columns.sort_by_key(|(c, _)| *c);
-    if !columns.iter().any(|(_, k)| matches!(k, ColumnKind::Value(_))) {
+    if !columns
+        .iter()
+        .any(|(_, k)| matches!(k, ColumnKind::Value(_)))
+    {
         return None;
     }
     let data_start = row + if two_rows { 2 } else { 1 };
     let data_end = table_end(sheet, data_start, name_col, next_header);
-    Some(Table { header_row: row, data_start, data_end, name_col, columns })
+    Some(Table {
+        header_row: row,
+        data_start,
+        data_end,
+        name_col,
+        columns,
+    })
 }
 
 /// Classifies one column from the header row and, if needed, the row below.
@@ -144,16 +181,32 @@ fn classify_column(sheet: &Sheet, row: u32, col: u32) -> (Option<ColumnKind>, bo
     };
     match top {
         HeaderKind::Period(Period::Year(fy)) => match below() {
-            HeaderKind::MonthOnly(m) => (Some(ColumnKind::Value(Period::Month(month_in_fiscal_year(fy, m)))), true),
+            HeaderKind::MonthOnly(m) => (
+                Some(ColumnKind::Value(Period::Month(month_in_fiscal_year(
+                    fy, m,
+                )))),
+                true,
+            ),
             _ => (Some(ColumnKind::Value(Period::Year(fy))), false),
         },
         HeaderKind::Period(p) => (Some(ColumnKind::Value(p)), false),
         HeaderKind::MonthOnly(m) => match above_year() {
-            Some(fy) => (Some(ColumnKind::Value(Period::Month(month_in_fiscal_year(fy, m)))), false),
-            None => (Some(ColumnKind::Ignored(sheet.get_merged(row, col).display())), false),
+            Some(fy) => (
+                Some(ColumnKind::Value(Period::Month(month_in_fiscal_year(
+                    fy, m,
+                )))),
+                false,
+            ),
+            None => (
+                Some(ColumnKind::Ignored(sheet.get_merged(row, col).display())),
+                false,
+            ),
         },
         HeaderKind::Id => (Some(ColumnKind::Id), false),
-        HeaderKind::IndicatorName => (Some(ColumnKind::Ignored(sheet.get(row, col).display())), false),
+        HeaderKind::IndicatorName => (
+            Some(ColumnKind::Ignored(sheet.get(row, col).display())),
+            false,
+        ),
         HeaderKind::Baseline => (Some(ColumnKind::Baseline), false),
         HeaderKind::Trend => (Some(ColumnKind::Trend), false),
         HeaderKind::Unit => (Some(ColumnKind::Unit), false),
@@ -163,7 +216,10 @@ fn classify_column(sheet: &Sheet, row: u32, col: u32) -> (Option<ColumnKind>, bo
         HeaderKind::ValueGroup | HeaderKind::Other => match below() {
             HeaderKind::Period(p) => (Some(ColumnKind::Value(p)), true),
             _ if sheet.get_merged(row, col).is_blank() => (None, false),
-            _ => (Some(ColumnKind::Ignored(sheet.get_merged(row, col).display())), false),
+            _ => (
+                Some(ColumnKind::Ignored(sheet.get_merged(row, col).display())),
+                false,
+            ),
         },
     }
 }
@@ -215,14 +271,21 @@ pub fn find_transposed(sheet: &Sheet, matcher: &Matcher, skip: &[Table]) -> Vec<
                 _ => None,
             })
             .collect();
-        let Some(&(first_col, _)) = indicators.first() else { continue };
+        let Some(&(first_col, _)) = indicators.first() else {
+            continue;
+        };
         if indicators.len() < 2 {
             continue;
         }
         for period_col in (col0..first_col).rev() {
             let rows = period_rows(sheet, row + 1, period_col, row_end);
             if !rows.is_empty() {
-                out.push(Transposed { header_row: row, period_col, indicators, rows });
+                out.push(Transposed {
+                    header_row: row,
+                    period_col,
+                    indicators,
+                    rows,
+                });
                 break;
             }
         }

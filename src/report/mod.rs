@@ -21,12 +21,20 @@ pub struct ReportMeta {
 ///
 /// # Errors
 /// A rust_xlsxwriter error (e.g. a sheet name that Excel refuses).
-pub fn build_report(catalogue: &Catalogue, result: &Consolidated, meta: &ReportMeta) -> Result<Workbook, XlsxError> {
+pub fn build_report(
+    catalogue: &Catalogue,
+    result: &Consolidated,
+    meta: &ReportMeta,
+) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name("概要")?;
     sheet.write(0, 0, "shukei 集計結果")?;
-    sheet.write(1, 0, result.period.map(|p| p.label_ja()).unwrap_or_default())?;
+    sheet.write(
+        1,
+        0,
+        result.period.map(|p| p.label_ja()).unwrap_or_default(),
+    )?;
     sheet.write(2, 0, meta.run_at.as_str())?;
     sheet.write(3, 0, catalogue.version.as_str())?;
     Ok(workbook)

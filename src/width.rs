@@ -1,0 +1,41 @@
+//! Display width of text, for terminal tables and Excel column widths.
+//!
+//! rust_xlsxwriter's autofit undersizes Japanese text, so column widths are computed
+//! here: full-width characters count 2, others 1.
+
+/// Width on a terminal or in an Excel column: full-width characters count 2.
+///
+/// ```
+/// assert_eq!(shukei::width::display_width("R6 実績"), 7);
+/// ```
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+/// Full width (2) for CJK and full-width forms; 1 for ASCII, Latin/Cyrillic, half-width
+/// kana, and the punctuation and arrows (— … ↗) that terminals draw narrow.
+pub fn char_width(c: char) -> usize {
+    let narrow = [
+        '\u{0000}'..='\u{10FF}',
+        '\u{2000}'..='\u{206F}',
+        '\u{2190}'..='\u{21FF}',
+        '\u{FF61}'..='\u{FF9F}',
+    ];
+    if narrow.iter().any(|range| range.contains(&c)) {
+        1
+    } else {
+        2
+    }
+}
+
+/// An Excel column width (in character units) that fits the widest line of each text,
+/// clamped to `min..=max`.
+pub fn column_width<'a>(texts: impl IntoIterator<Item = &'a str>, min: f64, max: f64) -> f64 {
+    let widest = texts
+        .into_iter()
+        .flat_map(str::lines)
+        .map(display_width)
+        .max()
+        .unwrap_or(0);
+    (widest as f64 + 2.0).clamp(min, max)
+}
