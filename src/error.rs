@@ -22,6 +22,10 @@ pub enum Error {
         path: PathBuf,
         source: rust_xlsxwriter::XlsxError,
     },
+    /// The settings file is invalid; the message names the key.
+    Config { path: PathBuf, message: String },
+    /// Another run holds the lock on these outputs.
+    Locked { path: PathBuf, holder: String },
     /// The command line or configuration asks for something impossible.
     Usage(String),
 }
@@ -40,6 +44,14 @@ impl fmt::Display for Error {
             Error::Xlsx { path, source } => {
                 write!(f, "{} を書き込めません: {source}", path.display())
             }
+            Error::Config { path, message } => {
+                write!(f, "設定ファイル {} が正しくありません: {message}", path.display())
+            }
+            Error::Locked { path, holder } => write!(
+                f,
+                "別の shukei が同じ出力を書き込み中です（ロックファイル {}、{holder}）。終了を待ってから実行してください",
+                path.display()
+            ),
             Error::Usage(message) => f.write_str(message),
         }
     }
@@ -50,7 +62,10 @@ impl std::error::Error for Error {
         match self {
             Error::Io { source, .. } => Some(source),
             Error::Xlsx { source, .. } => Some(source),
-            Error::Catalogue { .. } | Error::Usage(_) => None,
+            Error::Catalogue { .. }
+            | Error::Config { .. }
+            | Error::Locked { .. }
+            | Error::Usage(_) => None,
         }
     }
 }

@@ -8,11 +8,13 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
 
 use rayon::prelude::*;
 
 use crate::catalogue::Catalogue;
-use crate::ingest::{read_submission, Limits, Matcher, Submission};
+use crate::ingest::{read_submission, Limits, Matcher, Rejection, Submission};
 use crate::model::{CellRef, Finding};
 use crate::rules;
 
@@ -122,37 +124,35 @@ pub fn read_all(
     limits: &Limits,
     on_done: &(dyn Fn(&Submission) + Sync),
 ) -> Vec<Submission> {
-    let matcher = Matcher::new(catalogue);
+    let shared = Arc::new((catalogue.clone(), Matcher::new(catalogue)));
     inputs
         .par_iter()
         .map(|input| {
-            let sub = read_one(input, catalogue, &matcher, limits);
+            let sub = read_one(input, &shared, limits);
             on_done(&sub);
             sub
         })
         .collect()
 }
 
-/// Reads one input file from disk.
-pub fn read_one(
-    input: &Input,
-    catalogue: &Catalogue,
-    matcher: &Matcher,
-    limits: &Limits,
-) -> Submission {
+/// Reads one input file from disk, giving up after `limits.max_seconds`.
+///
+/// The parse runs on its own thread so that a file that takes too long becomes an
+/// E-FILE-LIMIT finding and the batch goes on; the abandoned thread ends with the process.
+pub fn read_one(input: &Input, shared: &Arc<(Catalogue, Matcher)>, limits: &Limits) -> Submission {
+    let catalogue = &shared.0;
     let size = std::fs::metadata(&input.path).map(|m| m.len()).unwrap_or(0);
     let bytes = if size > limits.max_file_bytes {
-        Err(crate::ingest::Rejection::Limit(format!(
+        Err(Rejection::Limit(format!(
             "ファイルサイズ {size} バイト（上限 {} バイト）",
             limits.max_file_bytes
         )))
     } else {
-        std::fs::read(&input.path).map_err(|e| {
-            crate::ingest::Rejection::Unreadable(format!("ファイルを開けません（{e}）"))
-        })
+        std::fs::read(&input.path)
+            .map_err(|e| Rejection::Unreadable(format!("ファイルを開けません（{e}）")))
     };
     let mut sub = match bytes {
-        Ok(bytes) => read_submission(&input.display, &bytes, catalogue, matcher, limits),
+        Ok(bytes) => parse_with_deadline(input.display.clone(), bytes, Arc::clone(shared), *limits),
         Err(rejection) => Submission::failed(&input.display, catalogue, &rejection),
     };
     sub.modified = std::fs::metadata(&input.path)
@@ -161,4 +161,46 @@ pub fn read_one(
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_secs() as i64);
     sub
+}
+
+fn parse_with_deadline(
+    file: String,
+    bytes: Vec<u8>,
+    shared: Arc<(Catalogue, Matcher)>,
+    limits: Limits,
+) -> Submission {
+    let (tx, rx) = mpsc::channel();
+    let worker_file = file.clone();
+    let worker_shared = Arc::clone(&shared);
+    let spawned = std::thread::Builder::new()
+        .name("shukei-read".into())
+        .spawn(move || {
+            let (catalogue, matcher) = &*worker_shared;
+            let _ = tx.send(read_submission(
+                &worker_file,
+                &bytes,
+                catalogue,
+                matcher,
+                &limits,
+            ));
+        });
+    let catalogue = &shared.0;
+    if spawned.is_err() {
+        return Submission::failed(
+            &file,
+            catalogue,
+            &Rejection::Unreadable("読み取り用のスレッドを作れません".to_string()),
+        );
+    }
+    match rx.recv_timeout(Duration::from_secs(limits.max_seconds)) {
+        Ok(sub) => sub,
+        Err(_) => Submission::failed(
+            &file,
+            catalogue,
+            &Rejection::Limit(format!(
+                "読み取りに {} 秒以上かかりました",
+                limits.max_seconds
+            )),
+        ),
+    }
 }

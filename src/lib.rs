@@ -20,6 +20,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod catalogue;
+pub mod config;
 pub mod consolidate;
 pub mod error;
 pub mod evaluate;

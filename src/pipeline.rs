@@ -19,18 +19,33 @@ pub struct Options {
     pub settings: Settings,
 }
 
-/// Collects, reads and consolidates. `on_file` is called as each file is done (from
-/// worker threads), for progress and logs.
+/// Told about progress, for progress bars and logs (called from worker threads).
+pub trait Observer: Sync {
+    /// The number of files to read is known.
+    fn started(&self, _total: usize) {}
+    /// One file is done.
+    fn file_done(&self, _sub: &Submission) {}
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+
+impl Observer for Silent {}
+
+/// Collects, reads and consolidates, telling `observer` about progress.
 ///
 /// # Errors
 /// When an input path given does not exist.
 pub fn run(
     catalogue: &Catalogue,
     options: &Options,
-    on_file: &(dyn Fn(&Submission) + Sync),
+    observer: &dyn Observer,
 ) -> Result<Consolidated, Error> {
     let collected = crate::inbox::collect(&options.inputs)?;
-    let mut subs = crate::inbox::read_all(&collected.inputs, catalogue, &options.limits, on_file);
+    observer.started(collected.inputs.len());
+    let mut subs = crate::inbox::read_all(&collected.inputs, catalogue, &options.limits, &|sub| {
+        observer.file_done(sub)
+    });
     subs.extend(
         collected
             .skipped

@@ -1,15 +1,21 @@
 //! `shukei consolidate`: read every submission, write the report and the exports.
+//!
+//! Flags override the settings file (`--config shukei.toml`). Outputs are written
+//! atomically, under a lock file beside the report.
 
 use std::path::{Path, PathBuf};
 
 use shukei::catalogue::Catalogue;
+use shukei::config::{expand, Config, LogFormat};
 use shukei::consolidate::Consolidated;
 use shukei::error::Error;
 use shukei::export::{self, Outputs};
 use shukei::pipeline::Options;
 use shukei::report::{build_report, ReportMeta};
 
-use super::inputs::{input_paths, load_catalogue, log_file, parse_period};
+use super::inputs::{input_paths, load_catalogue, parse_period};
+use super::lock::OutputLock;
+use super::log::Logger;
 use super::output::{save_workbook, write_atomic};
 use super::ExitCode;
 
@@ -17,11 +23,11 @@ use super::ExitCode;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files or folders to read (folders are walked recursively; `~$` lock files and
-    /// hidden files are skipped). Default: samples/
+    /// hidden files are skipped). Default: the config's inbox, else samples/
     pub inputs: Vec<PathBuf>,
-    /// The report to write (xlsx).
+    /// The report to write (xlsx). Required unless the config file sets `report`.
     #[arg(short, long, value_name = "REPORT.xlsx")]
-    pub output: PathBuf,
+    pub output: Option<PathBuf>,
     /// Indicator catalogue (toml or the xlsx from `catalogue export`). Default: built in.
     #[arg(long, value_name = "FILE")]
     pub catalogue: Option<PathBuf>,
@@ -34,52 +40,106 @@ pub struct Args {
     /// Write the run summary as JSON to FILE, or to standard output with `-`.
     #[arg(long, value_name = "FILE|-")]
     pub json: Option<String>,
-    /// Settings file (shukei.toml).
+    /// Settings file (shukei.toml): inbox, output paths with {period}, limits, thresholds.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// No log lines on stderr.
+    /// Log lines on stderr as text (default) or JSON (one object per line, for job logs).
+    #[arg(long, value_name = "text|json", value_parser = ["text", "json"])]
+    pub log_format: Option<String>,
+    /// No progress bar and no log lines on stderr.
     #[arg(long, short)]
     pub quiet: bool,
 }
 
-/// Runs `consolidate`.
-pub fn run(args: Args) -> Result<ExitCode, Error> {
-    if args.config.is_some() {
-        return Err(Error::Usage(
-            "--config は未実装です（issue 7 で対応予定）".to_string(),
-        ));
-    }
-    let catalogue = load_catalogue(args.catalogue.as_ref())?;
-    let inputs = input_paths(&args.inputs);
-    refuse_input_as_output(&inputs, &args.output)?;
+/// Everything a run needs, flags merged over the settings file.
+struct Plan {
+    catalogue: Catalogue,
+    options: Options,
+    report: String,
+    export_dir: Option<String>,
+    log_format: LogFormat,
+}
+
+fn plan(args: &Args) -> Result<Plan, Error> {
+    let config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    let catalogue = load_catalogue(args.catalogue.as_ref().or(config.catalogue.as_ref()))?;
+    let report = match (&args.output, &config.report) {
+        (Some(o), _) => o.display().to_string(),
+        (None, Some(r)) => r.clone(),
+        (None, None) => {
+            return Err(Error::Usage(
+                "出力するレポートを -o で指定してください（または設定ファイルの report）"
+                    .to_string(),
+            ))
+        }
+    };
+    let inputs = if args.inputs.is_empty() && !config.inbox.is_empty() {
+        config.inbox.clone()
+    } else {
+        input_paths(&args.inputs)
+    };
+    let period = parse_period(args.period.as_deref().or(config.period.as_deref()))?;
+    let log_format = args
+        .log_format
+        .as_deref()
+        .and_then(LogFormat::parse)
+        .or(config.log_format)
+        .unwrap_or_default();
+    let export_dir = args
+        .export_dir
+        .as_ref()
+        .map(|d| d.display().to_string())
+        .or(config.export_dir.clone());
     let options = Options {
         inputs,
-        period: parse_period(args.period.as_deref())?,
-        ..Options::default()
+        period,
+        limits: config.limits(),
+        settings: config.settings(),
     };
-    let quiet = args.quiet;
-    let result = shukei::pipeline::run(&catalogue, &options, &|sub| {
-        if !quiet {
-            log_file(sub)
-        }
-    })?;
-    let outputs = write_outputs(&catalogue, &result, &args)?;
-    let summary = export::summary(&catalogue, &result, outputs);
+    Ok(Plan {
+        catalogue,
+        options,
+        report,
+        export_dir,
+        log_format,
+    })
+}
+
+/// Runs `consolidate`.
+pub fn run(args: Args) -> Result<ExitCode, Error> {
+    let plan = plan(&args)?;
+    let logger = Logger::new(plan.log_format, args.quiet);
+    let result = shukei::pipeline::run(&plan.catalogue, &plan.options, &logger);
+    logger.finish();
+    let result = result?;
+    let report = PathBuf::from(expand(&plan.report, result.period));
+    refuse_input_as_output(&plan.options.inputs, &report)?;
+    let _lock = OutputLock::acquire(&report)?;
+    let export_dir = plan
+        .export_dir
+        .as_deref()
+        .map(|d| PathBuf::from(expand(d, result.period)));
+    let outputs = write_outputs(&plan.catalogue, &result, &report, export_dir.as_deref())?;
+    let summary = export::summary(&plan.catalogue, &result, outputs);
     let json = export::summary_json(&summary);
     match args.json.as_deref() {
         Some("-") => print!("{}", String::from_utf8_lossy(&json)),
         Some(path) => write_atomic(Path::new(path), &json)?,
         None => {}
     }
-    if !quiet {
-        let (e, w, i) = result.counts();
-        eprintln!(
-            "shukei: wrote {} — {} files, {} values, {e} errors, {w} warnings, {i} info",
-            args.output.display(),
+    let (e, w, i) = result.counts();
+    logger.event(
+        "done",
+        &format!(
+            "wrote {} — {} files, {} values, {e} errors, {w} warnings, {i} info",
+            report.display(),
             result.files.len(),
             result.values.len()
-        );
-    }
+        ),
+    );
     Ok(if summary.exit_code == 1 {
         ExitCode::DataErrors
     } else {
@@ -90,22 +150,23 @@ pub fn run(args: Args) -> Result<ExitCode, Error> {
 fn write_outputs(
     catalogue: &Catalogue,
     result: &Consolidated,
-    args: &Args,
+    report: &Path,
+    export_dir: Option<&Path>,
 ) -> Result<Outputs, Error> {
     let meta = ReportMeta {
         run_at: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
     };
     let mut workbook = build_report(catalogue, result, &meta).map_err(|source| Error::Xlsx {
-        path: args.output.clone(),
+        path: report.to_path_buf(),
         source,
     })?;
-    save_workbook(&mut workbook, &args.output)?;
+    save_workbook(&mut workbook, report)?;
     let mut outputs = Outputs {
-        report: Some(args.output.display().to_string()),
+        report: Some(report.display().to_string()),
         ..Outputs::default()
     };
-    if let Some(dir) = &args.export_dir {
+    if let Some(dir) = export_dir {
         let values = dir.join("values.csv");
         let issues = dir.join("issues.csv");
         let summary_path = dir.join("summary.json");
@@ -120,8 +181,7 @@ fn write_outputs(
     Ok(outputs)
 }
 
-/// An output path equal to an input file (or inside the inputs as the same file) is
-/// refused: inputs are never modified.
+/// An output path equal to an input file is refused: inputs are never modified.
 fn refuse_input_as_output(inputs: &[PathBuf], output: &Path) -> Result<(), Error> {
     let Ok(out) = output.canonicalize() else {
         return Ok(());

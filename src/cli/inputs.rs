@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use shukei::catalogue::Catalogue;
 use shukei::error::Error;
-use shukei::ingest::Submission;
 use shukei::model::Period;
 
 /// Loads the catalogue given with `--catalogue`, or the built-in one.
@@ -31,15 +30,4 @@ pub fn input_paths(inputs: &[PathBuf]) -> Vec<PathBuf> {
     } else {
         inputs.to_vec()
     }
-}
-
-/// A per-file log line on stderr (English, for job logs).
-pub fn log_file(sub: &Submission) {
-    let state = if sub.failed { "failed" } else { "read" };
-    eprintln!(
-        "shukei: {state}: {} ({} values, {} issues)",
-        sub.file,
-        sub.records.len(),
-        sub.findings.len()
-    );
 }

@@ -6,6 +6,8 @@
 mod catalogue;
 mod consolidate;
 mod inputs;
+mod lock;
+mod log;
 mod output;
 mod template;
 mod validate;

@@ -8,7 +8,7 @@ use shukei::error::Error;
 use shukei::model::Finding;
 use shukei::pipeline::Options;
 
-use super::inputs::{input_paths, load_catalogue, log_file, parse_period};
+use super::inputs::{input_paths, load_catalogue, parse_period};
 use super::ExitCode;
 
 /// Check submissions and print the issues grouped by file.
@@ -38,12 +38,10 @@ pub fn run(args: Args) -> Result<ExitCode, Error> {
         period: parse_period(args.period.as_deref())?,
         ..Options::default()
     };
-    let quiet = args.quiet;
-    let result = shukei::pipeline::run(&catalogue, &options, &|sub| {
-        if !quiet {
-            log_file(sub)
-        }
-    })?;
+    let logger = super::log::Logger::new(shukei::config::LogFormat::Text, args.quiet);
+    let result = shukei::pipeline::run(&catalogue, &options, &logger);
+    logger.finish();
+    let result = result?;
     if args.json {
         println!("{}", findings_json(&result.findings));
     } else {

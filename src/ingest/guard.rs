@@ -23,6 +23,8 @@ pub struct Limits {
     pub max_ratio: u64,
     /// Largest number of cells a sheet may span (rows × columns of its used area).
     pub max_cells: u64,
+    /// Longest time to read one file, in seconds.
+    pub max_seconds: u64,
 }
 
 impl Default for Limits {
@@ -32,6 +34,7 @@ impl Default for Limits {
             max_decompressed_bytes: 1024 * 1024 * 1024,
             max_ratio: 250,
             max_cells: 20_000_000,
+            max_seconds: 120,
         }
     }
 }
