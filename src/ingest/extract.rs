@@ -104,6 +104,11 @@ impl<'a> Extractor<'a> {
         id_col: Option<u32>,
         has_values: bool,
     ) -> Option<&'a Indicator> {
+        if !has_values {
+            // Nothing to read or report on a row without values (a note, a spacer, an
+            // indicator not reported this time): skip it before any matching work.
+            return None;
+        }
         let name = sheet.get_merged(row, name_col).display();
         let by_id = id_col.and_then(|c| self.matcher.match_id(&sheet.get(row, c).display()));
         let by_name = if name.trim().is_empty() {
@@ -187,7 +192,8 @@ impl<'a> Extractor<'a> {
         let raw = value.display();
         let result = match value {
             Value::Number(n) => {
-                let n = percent_from_cell(*n, sheet.is_percent(row, col), ind.unit);
+                let n =
+                    percent_from_cell(excel_precision(*n), sheet.is_percent(row, col), ind.unit);
                 let q = Quantity {
                     value: n,
                     unit: row_unit,
@@ -255,6 +261,14 @@ fn converted(q: &Quantity, ind: &Indicator, at: &CellRef, raw: &str) -> Result<f
         let message = format!("{at}: 「{}」の値「{raw}」: {mismatch}", ind.name);
         Box::new(rules::VALUE_UNIT.at(at.clone(), message))
     })
+}
+
+/// A stored float as Excel shows it: 15 significant digits (97.09999999999999 → 97.1).
+fn excel_precision(n: f64) -> f64 {
+    if n == 0.0 || !n.is_finite() || n.fract() == 0.0 {
+        return n;
+    }
+    format!("{n:.14e}").parse().unwrap_or(n)
 }
 
 /// A rank written with its population (`2/17 団体`, `2/17`) is the rank itself.

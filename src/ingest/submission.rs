@@ -141,10 +141,17 @@ pub fn scan_workbook(
         }
         tables += count;
     }
-    if tables == 0 {
+    let value_findings = ex
+        .findings
+        .iter()
+        .any(|f| f.indicator_id.is_some() || f.code == rules::INDICATOR_UNKNOWN.code);
+    if tables == 0 || (ex.records.is_empty() && !value_findings) {
         let at = CellRef::file(&sub.file);
-        let message =
-            format!("{at}: 指標の表が見つかりません（見出しに「指標名」と年度・月の列が必要です）");
+        let message = if tables == 0 {
+            format!("{at}: 指標の表が見つかりません（見出しに「指標名」と年度・月の列が必要です）")
+        } else {
+            format!("{at}: 指標の表はありますが、値がひとつも入力されていません")
+        };
         ex.findings.push(rules::SUBMISSION_EMPTY.at(at, message));
     }
     sub.tables = tables;

@@ -11,3 +11,6 @@ mod cli;
 
 /// Nothing lost: every table cell of the samples is a value or an issue.
 mod accounting;
+
+/// Broken and hostile files: one clear issue each, the batch goes on.
+mod hostile;

@@ -1,0 +1,133 @@
+//! Hostile and broken inputs (tests/hostile/, made by tools/make_hostile.py, plus a few
+//! made here): each becomes a clear issue naming the file, nothing panics or hangs, and
+//! the good file beside them still reaches the report.
+
+use std::collections::HashMap;
+
+use crate::util::{repo, Workdir};
+
+/// An .xls whose DIMENSIONS record declares four billion rows.
+fn huge_dimension_xls() -> Vec<u8> {
+    let mut records = Vec::new();
+    let mut record = |typ: u16, body: &[u8]| {
+        records.extend_from_slice(&typ.to_le_bytes());
+        records.extend_from_slice(&(body.len() as u16).to_le_bytes());
+        records.extend_from_slice(body);
+    };
+    record(
+        0x0809,
+        &[0x00, 0x06, 0x10, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    );
+    let mut dims = Vec::new();
+    dims.extend_from_slice(&0u32.to_le_bytes());
+    dims.extend_from_slice(&4_000_000_000u32.to_le_bytes());
+    dims.extend_from_slice(&0u16.to_le_bytes());
+    dims.extend_from_slice(&256u16.to_le_bytes());
+    dims.extend_from_slice(&0u16.to_le_bytes());
+    record(0x0200, &dims);
+    record(0x000A, &[]);
+    let mut cursor = std::io::Cursor::new(Vec::new());
+    {
+        let mut cfb = cfb::CompoundFile::create(&mut cursor).unwrap();
+        let mut stream = cfb.create_stream("/Workbook").unwrap();
+        std::io::Write::write_all(&mut stream, &records).unwrap();
+    }
+    cursor.into_inner()
+}
+
+#[test]
+fn hostile_files_become_issues_and_the_good_file_still_counts() {
+    let wd = Workdir::new("hostile");
+    for entry in std::fs::read_dir(repo().join("tests/hostile")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::create_dir_all(wd.path("inbox")).unwrap();
+        std::fs::copy(entry.path(), wd.path("inbox").join(entry.file_name())).unwrap();
+    }
+    wd.write("inbox/huge_dimension.xls", &huge_dimension_xls());
+    let mut million = String::from("指標名,令和6年度\n");
+    for i in 0..1_000_000 {
+        million.push_str(&format!("行{i},\n"));
+    }
+    wd.write("inbox/million_rows.csv", million.as_bytes());
+    wd.write(
+        "inbox/収税課 令和6年度 実績.csv",
+        "指標名,令和6年度\n市税収納率,97.1%\n".as_bytes(),
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(wd.path("inbox"), wd.path("inbox/loop")).unwrap();
+
+    let out = wd.run_ok(
+        &[
+            "consolidate",
+            "inbox",
+            "-o",
+            "r.xlsx",
+            "--export-dir",
+            "out",
+            "-q",
+        ],
+        1,
+    );
+    assert!(out.stderr.is_empty() || !String::from_utf8_lossy(&out.stderr).contains("panicked"));
+
+    let issues = wd.read_csv_maps("out/issues.csv");
+    let mut codes: HashMap<String, Vec<String>> = HashMap::new();
+    for i in &issues {
+        codes
+            .entry(i["source_file"].clone())
+            .or_default()
+            .push(i["code"].clone());
+    }
+    let expected = [
+        ("empty.xlsx", "E-FILE-EMPTY"),
+        ("text_renamed.xlsx", "E-FILE-UNREADABLE"),
+        ("truncated.xlsx", "E-FILE-UNREADABLE"),
+        ("password.xlsx", "E-FILE-ENCRYPTED"),
+        ("zip_bomb.xlsx", "E-FILE-LIMIT"),
+        ("far_cell.xlsx", "E-FILE-LIMIT"),
+        ("huge_shared_strings.xlsx", "E-FILE-LIMIT"),
+        ("huge_dimension.xls", "E-FILE-LIMIT"),
+        ("html_saved_as.xls", "E-FILE-UNREADABLE"),
+        ("nul_bytes.csv", "E-FILE-UNREADABLE"),
+        ("invalid_bytes.csv", "W-FILE-ENCODING"),
+        ("long_cell.xlsx", "E-VALUE-NONNUMERIC"),
+        ("million_rows.csv", "E-SUBMISSION-EMPTY"),
+    ];
+    for (file, code) in expected {
+        let got = codes
+            .get(&format!("inbox/{file}"))
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            got.contains(&code.to_string()),
+            "{file}: expected {code}, got {got:?}"
+        );
+        if code.starts_with("E-FILE") {
+            assert_eq!(
+                got.len(),
+                1,
+                "{file}: one issue for an unreadable file, got {got:?}"
+            );
+        }
+    }
+    let password = issues
+        .iter()
+        .find(|i| i["source_file"] == "inbox/password.xlsx")
+        .unwrap();
+    assert!(password["message"].contains("パスワード"), "{password:?}");
+    #[cfg(unix)]
+    assert!(
+        issues
+            .iter()
+            .any(|i| i["code"] == "I-FILE-SKIPPED" && i["message"].contains("循環")),
+        "symlink loop not noted"
+    );
+
+    let values = wd.read_csv_maps("out/values.csv");
+    let good: Vec<_> = values
+        .iter()
+        .filter(|v| v["source_file"] == "inbox/収税課 令和6年度 実績.csv")
+        .collect();
+    assert_eq!(good.len(), 1, "{values:?}");
+    assert_eq!(good[0]["value"], "97.1");
+}
