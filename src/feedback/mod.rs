@@ -167,7 +167,7 @@ pub fn build_feedback(
         sheets::write_issues(&mut workbook, &ctx, &scope.own)?;
     }
     if ctx.kind == Kind::Return {
-        sheets::write_owed(&mut workbook, &ctx, &owed)?;
+        sheets::write_owed(&mut workbook, &ctx, &owed, &scope.own)?;
     }
     sheets::write_values(&mut workbook, &ctx, &scope)?;
     if !scope.others.is_empty() {

@@ -83,7 +83,7 @@ fn cover_lines(ctx: &Context, scope: &Scope, owed: &[String]) -> Vec<(&'static s
     let mut lines = vec![
         ("宛先", format!("{} 御中", ctx.department)),
         ("報告期間", ctx.period.clone()),
-        ("発信", format!("{CONTACT}（集計プログラム shukei で作成）")),
+        ("発信", format!("{CONTACT} — 集計プログラム shukei で作成")),
         ("", String::new()),
         ("結果", outcome_text(ctx.kind)),
     ];
@@ -103,6 +103,15 @@ fn cover_lines(ctx: &Context, scope: &Scope, owed: &[String]) -> Vec<(&'static s
         ));
     }
     lines.push(("受け付けたファイル", received_text(scope)));
+    if !scope.others.is_empty() {
+        lines.push((
+            "他課からの提出",
+            format!(
+                "担当する指標の値が他の課からも届いています（指摘 {} 件）— 「他課からの提出に関する参考」シート",
+                scope.others.len()
+            ),
+        ));
+    }
     lines.push(("シートの見方", guide_text(ctx, scope)));
     lines.push((
         "問い合わせ先",
@@ -173,13 +182,13 @@ pub(crate) fn write_issues(
     let columns = [
         Column::short("No.", 4.0, 6.0),
         Column::short("重要度", 8.0, 8.0),
-        Column::wrap("ファイル", 14.0, 30.0),
-        Column::short("シート", 8.0, 16.0),
+        Column::wrap("ファイル", 14.0, 22.0),
+        Column::wrap("シート", 8.0, 12.0),
         Column::short("セル", 6.0, 8.0),
-        Column::wrap("指標", 14.0, 30.0),
-        Column::wrap("記入内容", 10.0, 16.0),
-        Column::wrap("指摘内容", 30.0, 60.0),
-        Column::wrap("直し方", 24.0, 40.0),
+        Column::wrap("指標", 14.0, 24.0),
+        Column::wrap("記入内容", 10.0, 12.0),
+        Column::wrap("指摘内容", 30.0, 48.0),
+        Column::wrap("直し方", 24.0, 32.0),
     ];
     let mut rows: Vec<Row> = (1..)
         .zip(findings)
@@ -235,6 +244,7 @@ pub(crate) fn write_owed(
     workbook: &mut Workbook,
     ctx: &Context,
     owed: &[String],
+    own: &[&Finding],
 ) -> Result<(), XlsxError> {
     let columns = [
         Column::short("指標ID", 8.0, 10.0),
@@ -242,6 +252,7 @@ pub(crate) fn write_owed(
         Column::short("単位", 6.0, 10.0),
         Column::wrap("報告する期間", 14.0, 24.0),
         Column::wrap("記入先", 30.0, 50.0),
+        Column::wrap("備考", 20.0, 40.0),
     ];
     let mut rows: Vec<Row> = owed_indicators(ctx.catalogue, owed)
         .into_iter()
@@ -252,6 +263,7 @@ pub(crate) fn write_owed(
                 Value::from(unit_label(ind.unit.symbol())),
                 Value::Text(due_label(ctx.result.period, ind.aggregation)),
                 Value::Text(format!("shukei template の入力様式の ID {} の行", ind.id)),
+                Value::from(owed_remark(&ind.id, own)),
             ])
         })
         .collect();
@@ -267,6 +279,18 @@ pub(crate) fn write_owed(
     );
     let sheet = workbook.add_worksheet().set_name("未提出")?;
     write_table(sheet, &ctx.page, "未提出の指標", &lead, &columns, &rows)
+}
+
+/// Why an indicator the department did send still counts as owed.
+fn owed_remark(id: &str, own: &[&Finding]) -> &'static str {
+    let rejected = own
+        .iter()
+        .any(|f| f.severity == Severity::Error && f.indicator_id.as_deref() == Some(id));
+    if rejected {
+        "提出されましたが、エラーのため採用していません（「指摘事項」シート参照）"
+    } else {
+        ""
+    }
 }
 
 fn unit_label(symbol: &str) -> &str {
@@ -297,13 +321,13 @@ pub(crate) fn write_values(
 ) -> Result<(), XlsxError> {
     let columns = [
         Column::short("指標ID", 8.0, 10.0),
-        Column::wrap("指標名", 20.0, 40.0),
+        Column::wrap("指標名", 20.0, 32.0),
         Column::short("期間", 10.0, 14.0),
         Column::short("値", 8.0, 14.0),
         Column::short("単位", 6.0, 8.0),
-        Column::wrap("元の記入", 10.0, 16.0),
-        Column::wrap("ファイル", 14.0, 30.0),
-        Column::short("シート", 8.0, 16.0),
+        Column::wrap("元の記入", 10.0, 12.0),
+        Column::wrap("ファイル", 14.0, 22.0),
+        Column::wrap("シート", 8.0, 12.0),
         Column::short("セル", 6.0, 8.0),
         Column::wrap("扱い", 8.0, 16.0),
         Column::wrap("指摘", 10.0, 30.0),
@@ -414,13 +438,13 @@ pub(crate) fn write_others(
         Column::short("No.", 4.0, 6.0),
         Column::short("重要度", 8.0, 8.0),
         Column::wrap("提出した課", 10.0, 20.0),
-        Column::wrap("ファイル", 14.0, 30.0),
-        Column::short("シート", 8.0, 16.0),
+        Column::wrap("ファイル", 14.0, 22.0),
+        Column::wrap("シート", 8.0, 12.0),
         Column::short("セル", 6.0, 8.0),
-        Column::wrap("指標", 14.0, 30.0),
-        Column::wrap("記入内容", 10.0, 16.0),
-        Column::wrap("指摘内容", 30.0, 60.0),
-        Column::wrap("直し方", 24.0, 40.0),
+        Column::wrap("指標", 14.0, 24.0),
+        Column::wrap("記入内容", 10.0, 12.0),
+        Column::wrap("指摘内容", 30.0, 48.0),
+        Column::wrap("提出した課への直し方", 24.0, 32.0),
     ];
     let rows: Vec<Row> = (1..)
         .zip(findings)

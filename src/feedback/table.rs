@@ -125,11 +125,30 @@ pub fn write_table(
     write_header(sheet, columns)?;
     for (r, row) in (HEADER_ROW + 1..).zip(rows) {
         write_row(sheet, r, columns, row)?;
+        let height = row_height(columns, &widths, row);
+        if height > DEFAULT_ROW_HEIGHT {
+            sheet.set_row_height(r, height)?;
+        }
     }
     sheet.set_freeze_panes(HEADER_ROW + 1, 0)?;
     setup_page(sheet, page)?;
     sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
     Ok(())
+}
+
+/// Excel's default row height in points.
+const DEFAULT_ROW_HEIGHT: f64 = 15.0;
+
+/// The height that shows every wrapped cell of a row whole: Excel adjusts heights of
+/// wrapped rows when it edits them, but neither Excel on open nor LibreOffice does it
+/// for a written file, so the height is set here.
+fn row_height(columns: &[Column], widths: &[f64], row: &Row) -> f64 {
+    row.cells
+        .iter()
+        .zip(columns.iter().zip(widths))
+        .filter(|(_, (c, _))| c.wrap)
+        .map(|(v, (_, w))| text_height(&v.text(), *w))
+        .fold(DEFAULT_ROW_HEIGHT, f64::max)
 }
 
 /// Column widths fitted to the header and the content.

@@ -141,6 +141,12 @@ fn owed_sheet_names_the_template_row() {
     assert_eq!(ids, ["32-1-1", "32-1-2", "32-1-4"]);
     assert_eq!(body[0][4], "shukei template の入力様式の ID 32-1-1 の行");
     assert_eq!(body[0][2], "%");
+    // 32-1-1 was sent as #DIV/0!: owed, and the remark says why.
+    assert!(
+        body[0][5].contains("エラーのため採用していません"),
+        "{:?}",
+        body[0]
+    );
 }
 
 #[test]
