@@ -8,3 +8,6 @@ mod samples;
 
 /// Command line contract: exit codes, --help, --period, exports, catalogue commands.
 mod cli;
+
+/// Feedback to departments: one 差し戻し or 受領確認 workbook each (--feedback-dir).
+mod feedback;
