@@ -66,8 +66,10 @@ pub const CONTACT: &str = "企画担当課（指標の集計担当）";
 /// let catalogue = shukei::catalogue::Catalogue::builtin();
 /// let options = shukei::pipeline::Options::default(); // no inputs: nothing received
 /// let empty = shukei::pipeline::run(&catalogue, &options, &|_| {}).unwrap();
-/// // With no period there is nothing owed and nothing sent: no feedback.
-/// assert!(feedback_plan(&empty).is_empty());
+/// // Nothing received: every responsible department owes its indicators.
+/// let plan = feedback_plan(&empty);
+/// assert_eq!(plan.len(), empty.departments.len());
+/// assert!(plan.iter().all(|(_, kind)| *kind == Kind::Return));
 /// ```
 pub fn feedback_plan(result: &Consolidated) -> Vec<(String, Kind)> {
     let mut names: Vec<String> = result
