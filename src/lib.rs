@@ -25,6 +25,7 @@ pub mod consolidate;
 pub mod error;
 pub mod evaluate;
 pub mod export;
+pub mod feedback;
 pub mod inbox;
 pub mod ingest;
 pub mod model;

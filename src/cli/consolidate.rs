@@ -10,6 +10,7 @@ use shukei::config::{expand, Config, LogFormat};
 use shukei::consolidate::Consolidated;
 use shukei::error::Error;
 use shukei::export::{self, Outputs};
+use shukei::feedback::{self, Kind};
 use shukei::pipeline::Options;
 use shukei::report::{build_report, ReportMeta};
 
@@ -37,6 +38,10 @@ pub struct Args {
     /// Also write values.csv, issues.csv and summary.json into this folder.
     #[arg(long, value_name = "DIR")]
     pub export_dir: Option<PathBuf>,
+    /// Also write one feedback workbook per department into this folder: a 差し戻し
+    /// (issues, owed indicators, values as read) or, with nothing to fix, a 受領確認.
+    #[arg(long, value_name = "DIR")]
+    pub feedback_dir: Option<PathBuf>,
     /// Write the run summary as JSON to FILE, or to standard output with `-`.
     #[arg(long, value_name = "FILE|-")]
     pub json: Option<String>,
@@ -57,6 +62,7 @@ struct Plan {
     options: Options,
     report: String,
     export_dir: Option<String>,
+    feedback_dir: Option<String>,
     log_format: LogFormat,
 }
 
@@ -93,6 +99,11 @@ fn plan(args: &Args) -> Result<Plan, Error> {
         .as_ref()
         .map(|d| d.display().to_string())
         .or(config.export_dir.clone());
+    let feedback_dir = args
+        .feedback_dir
+        .as_ref()
+        .map(|d| d.display().to_string())
+        .or(config.feedback_dir.clone());
     let options = Options {
         inputs,
         period,
@@ -104,6 +115,7 @@ fn plan(args: &Args) -> Result<Plan, Error> {
         options,
         report,
         export_dir,
+        feedback_dir,
         log_format,
     })
 }
@@ -111,10 +123,16 @@ fn plan(args: &Args) -> Result<Plan, Error> {
 /// Runs `consolidate`.
 pub fn run(args: Args) -> Result<ExitCode, Error> {
     let plan = plan(&args)?;
+    if let Some(dir) = &plan.feedback_dir {
+        refuse_feedback_among_inputs(&plan.options.inputs, Path::new(&expand(dir, None)))?;
+    }
     let logger = Logger::new(plan.log_format, args.quiet);
     let result = shukei::pipeline::run(&plan.catalogue, &plan.options, &logger);
     logger.finish();
     let result = result?;
+    if !args.quiet {
+        log_undeliverable(&result, plan.feedback_dir.is_some());
+    }
     let report = PathBuf::from(expand(&plan.report, result.period));
     refuse_input_as_output(&plan.options.inputs, &report)?;
     let _lock = OutputLock::acquire(&report)?;
@@ -122,7 +140,17 @@ pub fn run(args: Args) -> Result<ExitCode, Error> {
         .export_dir
         .as_deref()
         .map(|d| PathBuf::from(expand(d, result.period)));
-    let outputs = write_outputs(&plan.catalogue, &result, &report, export_dir.as_deref())?;
+    let feedback_dir = plan
+        .feedback_dir
+        .as_deref()
+        .map(|d| PathBuf::from(expand(d, result.period)));
+    let outputs = write_outputs(
+        &plan.catalogue,
+        &result,
+        &report,
+        export_dir.as_deref(),
+        feedback_dir.as_deref(),
+    )?;
     let summary = export::summary(&plan.catalogue, &result, outputs);
     let json = export::summary_json(&summary);
     match args.json.as_deref() {
@@ -152,6 +180,7 @@ fn write_outputs(
     result: &Consolidated,
     report: &Path,
     export_dir: Option<&Path>,
+    feedback_dir: Option<&Path>,
 ) -> Result<Outputs, Error> {
     let meta = ReportMeta {
         run_at: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
@@ -166,6 +195,9 @@ fn write_outputs(
         report: Some(report.display().to_string()),
         ..Outputs::default()
     };
+    if let Some(dir) = feedback_dir {
+        outputs.feedback = write_feedback(catalogue, result, dir)?;
+    }
     if let Some(dir) = export_dir {
         let values = dir.join("values.csv");
         let issues = dir.join("issues.csv");
@@ -195,4 +227,105 @@ fn refuse_input_as_output(inputs: &[PathBuf], output: &Path) -> Result<(), Error
         }
     }
     Ok(())
+}
+
+/// Writes one feedback workbook per department into `dir`, atomically, and removes
+/// the other kind's file of the same department and period left by an earlier run
+/// (a 差し戻し that became a 受領確認), so the folder never holds both. Returns the
+/// paths written.
+fn write_feedback(
+    catalogue: &Catalogue,
+    result: &Consolidated,
+    dir: &Path,
+) -> Result<Vec<String>, Error> {
+    let mut written = Vec::new();
+    for (department, kind) in feedback::feedback_plan(result) {
+        let path = dir.join(feedback::feedback_file_name(
+            &department,
+            kind,
+            result.period,
+        ));
+        let mut workbook =
+            feedback::build_feedback(catalogue, result, &department).map_err(|source| {
+                Error::Xlsx {
+                    path: path.clone(),
+                    source,
+                }
+            })?;
+        save_workbook(&mut workbook, &path)?;
+        let other = match kind {
+            Kind::Return => Kind::Receipt,
+            Kind::Receipt => Kind::Return,
+        };
+        let stale = dir.join(feedback::feedback_file_name(
+            &department,
+            other,
+            result.period,
+        ));
+        if stale.is_file() {
+            std::fs::remove_file(&stale).map_err(|e| Error::io(&stale, e))?;
+        }
+        written.push(path.display().to_string());
+    }
+    Ok(written)
+}
+
+/// Files whose department is unknown get no feedback: say so, so that the planning
+/// office can tell their senders by hand.
+fn log_undeliverable(result: &Consolidated, feedback: bool) {
+    if !feedback {
+        return;
+    }
+    for file in feedback::undeliverable(result) {
+        let issues = result
+            .findings
+            .iter()
+            .filter(|f| f.at.file == file.file)
+            .count();
+        eprintln!(
+            "shukei: 担当課が分からないため差し戻しを作成していません: {} （指摘 {issues} 件）",
+            file.file
+        );
+    }
+}
+
+/// The feedback folder must not be an input folder nor inside one: the next run would
+/// read the feedback workbooks as submissions.
+fn refuse_feedback_among_inputs(inputs: &[PathBuf], dir: &Path) -> Result<(), Error> {
+    let Ok(out) = absolute(dir) else {
+        return Ok(());
+    };
+    for input in inputs.iter().filter(|i| i.is_dir()) {
+        if input.canonicalize().is_ok_and(|i| out.starts_with(&i)) {
+            return Err(Error::Usage(format!(
+                "差し戻しの出力先 {} は入力フォルダ {} の中です。別のフォルダを指定してください",
+                dir.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The canonical form of a folder that may not exist yet (its nearest existing
+/// ancestor canonicalized, the rest appended).
+fn absolute(path: &Path) -> std::io::Result<PathBuf> {
+    let mut missing = Vec::new();
+    let mut existing = path;
+    loop {
+        match existing.canonicalize() {
+            Ok(base) => return Ok(missing.iter().rev().fold(base, |p, c| p.join(c))),
+            Err(e) => {
+                let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
+                    return Err(e);
+                };
+                missing.push(name.to_os_string());
+                existing = if parent.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    parent
+                };
+            }
+        }
+    }
 }

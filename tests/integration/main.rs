@@ -14,3 +14,6 @@ mod accounting;
 
 /// Broken and hostile files: one clear issue each, the batch goes on.
 mod hostile;
+
+/// Feedback to departments: one 差し戻し or 受領確認 workbook each (--feedback-dir).
+mod feedback;

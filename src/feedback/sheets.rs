@@ -1,0 +1,487 @@
+//! The sheets of a feedback workbook: what each one says, in Japanese. Layout is in
+//! [`super::table`]; the finding texts are the findings' own, verbatim.
+
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
+
+use super::table::{self, text_height, write_table, Column, Page, Row, Value};
+use super::{file_name, indicator_label, owed_indicators, Kind, Scope, CONTACT};
+use crate::catalogue::{Aggregation, Catalogue};
+use crate::consolidate::{Consolidated, Status, ValueRow};
+use crate::model::{Finding, Period, Severity};
+use crate::rules::Rule;
+
+/// What every sheet needs to know.
+pub(crate) struct Context<'a> {
+    pub catalogue: &'a Catalogue,
+    pub result: &'a Consolidated,
+    pub department: &'a str,
+    pub kind: Kind,
+    /// `令和6年11月分`, or a note that the period is unknown.
+    pub period: String,
+    pub page: Page,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        catalogue: &'a Catalogue,
+        result: &'a Consolidated,
+        department: &'a str,
+        kind: Kind,
+    ) -> Context<'a> {
+        let period = result.period.map_or_else(
+            || "報告期間不明".to_string(),
+            |p| format!("{}分", p.label_ja()),
+        );
+        let page = Page {
+            header_left: format!("{} {}（{}）", department, period, kind.label_ja()),
+        };
+        Context {
+            catalogue,
+            result,
+            department,
+            kind,
+            period,
+            page,
+        }
+    }
+}
+
+const COVER_LABEL_WIDTH: f64 = 18.0;
+const COVER_TEXT_WIDTH: f64 = 96.0;
+
+/// The first sheet: 概要 (for a 差し戻し) or 受領確認.
+pub(crate) fn write_cover(
+    workbook: &mut Workbook,
+    ctx: &Context,
+    scope: &Scope,
+    owed: &[String],
+) -> Result<(), XlsxError> {
+    let sheet = workbook.add_worksheet();
+    let name = match ctx.kind {
+        Kind::Return => "概要",
+        Kind::Receipt => "受領確認",
+    };
+    sheet.set_name(name)?;
+    sheet.set_column_width(0, COVER_LABEL_WIDTH)?;
+    sheet.set_column_width(1, COVER_TEXT_WIDTH)?;
+    let title = format!("指標報告の{}（{}）", ctx.kind.label_ja(), ctx.period);
+    sheet.write_string_with_format(0, 0, &title, &Format::new().set_bold().set_font_size(14))?;
+    let label = Format::new().set_bold().set_align(FormatAlign::Top);
+    let text = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    for (r, (l, t)) in (2u32..).zip(cover_lines(ctx, scope, owed)) {
+        sheet.write_string_with_format(r, 0, l, &label)?;
+        sheet.write_string_with_format(r, 1, &t, &text)?;
+        sheet.set_row_height(r, text_height(&t, COVER_TEXT_WIDTH))?;
+    }
+    table::setup_page(sheet, &ctx.page)?;
+    Ok(())
+}
+
+/// The cover's label/text lines.
+fn cover_lines(ctx: &Context, scope: &Scope, owed: &[String]) -> Vec<(&'static str, String)> {
+    let count = |s| scope.own.iter().filter(|f| f.severity == s).count();
+    let mut lines = vec![
+        ("宛先", format!("{} 御中", ctx.department)),
+        ("報告期間", ctx.period.clone()),
+        ("発信", format!("{CONTACT} — 集計プログラム shukei で作成")),
+        ("", String::new()),
+        ("結果", outcome_text(ctx.kind)),
+    ];
+    if ctx.kind == Kind::Return {
+        lines.push((
+            "指摘の内訳",
+            format!(
+                "エラー {} 件（修正が必要）、警告 {} 件（確認が必要）、参考 {} 件（お知らせ）— 「指摘事項」シート",
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Info)
+            ),
+        ));
+        lines.push((
+            "未提出の指標",
+            format!("{} 件 — 「未提出」シート", owed.len()),
+        ));
+    }
+    lines.push(("受け付けたファイル", received_text(scope)));
+    if !scope.others.is_empty() {
+        lines.push((
+            "他課からの提出",
+            format!(
+                "担当する指標の値が他の課からも届いています（指摘 {} 件）— 「他課からの提出に関する参考」シート",
+                scope.others.len()
+            ),
+        ));
+    }
+    lines.push(("シートの見方", guide_text(ctx, scope)));
+    lines.push((
+        "問い合わせ先",
+        format!("内容についての質問は、{CONTACT}までお問い合わせください。"),
+    ));
+    lines
+}
+
+fn outcome_text(kind: Kind) -> String {
+    match kind {
+        Kind::Return => "提出いただいた指標報告を集計したところ、修正または追加の提出が必要な点がありました。\
+            「指摘事項」と「未提出」のシートを確認し、修正したファイル（または不足分）を再提出してください。"
+            .to_string(),
+        Kind::Receipt => "提出いただいた指標報告を受け付けました。修正の必要な点はありません。\
+            読み取った値は「提出内容」シートで確認できます。"
+            .to_string(),
+    }
+}
+
+/// One line per file received: name, values read, errors and warnings.
+fn received_text(scope: &Scope) -> String {
+    if scope.files.is_empty() {
+        return "なし（この期間のファイルは届いていません）".to_string();
+    }
+    scope
+        .files
+        .iter()
+        .map(|f| {
+            let name = file_name(&f.file);
+            if f.failed {
+                format!("{name}（読み取れませんでした）")
+            } else {
+                format!(
+                    "{name}（読み取った値 {} 件、エラー {} 件、警告 {} 件）",
+                    f.values, f.errors, f.warnings
+                )
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn guide_text(ctx: &Context, scope: &Scope) -> String {
+    let mut lines = Vec::new();
+    if ctx.kind == Kind::Return || !scope.own.is_empty() {
+        lines.push("指摘事項: 提出ファイルの問題点と直し方（エラー、警告、参考の順）");
+    }
+    if ctx.kind == Kind::Return {
+        lines.push("未提出: まだ値が届いていない指標と、入力様式の記入先");
+    }
+    lines.push(
+        "提出内容: shukei が読み取った値。色付きの行は指摘のある値で、値のセルのメモに内容を記載",
+    );
+    if !scope.others.is_empty() {
+        lines.push(
+            "他課からの提出に関する参考: 担当指標について他の課から届いた値への指摘（確認のみ）",
+        );
+    }
+    lines.join("\n")
+}
+
+/// Sheet 指摘事項: the findings on the department's own files.
+pub(crate) fn write_issues(
+    workbook: &mut Workbook,
+    ctx: &Context,
+    findings: &[&Finding],
+) -> Result<(), XlsxError> {
+    let columns = [
+        Column::short("No.", 4.0, 6.0),
+        Column::short("重要度", 8.0, 8.0),
+        Column::wrap("ファイル", 14.0, 22.0),
+        Column::wrap("シート", 8.0, 12.0),
+        Column::short("セル", 6.0, 8.0),
+        Column::wrap("指標", 14.0, 24.0),
+        Column::wrap("記入内容", 10.0, 12.0),
+        Column::wrap("指摘内容", 30.0, 48.0),
+        Column::wrap("直し方", 24.0, 32.0),
+    ];
+    let mut rows: Vec<Row> = (1..)
+        .zip(findings)
+        .map(|(n, f)| finding_row(ctx, f, Value::Number(f64::from(n)), None))
+        .collect();
+    if rows.is_empty() {
+        rows.push(Row::new(vec![
+            Value::from(""),
+            Value::from("指摘はありません。"),
+        ]));
+    }
+    let lead = format!(
+        "{}から提出されたファイルについての指摘です（{}）。エラーは修正して再提出してください。\
+         警告は内容を確認し、誤りがあれば修正してください。参考はお知らせです。",
+        ctx.department, ctx.period
+    );
+    let sheet = workbook.add_worksheet().set_name("指摘事項")?;
+    write_table(sheet, &ctx.page, "指摘事項", &lead, &columns, &rows)
+}
+
+/// A finding as a row: first cell (number or department), severity, place, texts.
+fn finding_row(ctx: &Context, f: &Finding, first: Value, sender: Option<String>) -> Row {
+    let mut cells = vec![first, Value::from(f.severity.label_ja())];
+    if let Some(sender) = sender {
+        cells.push(Value::Text(sender));
+    }
+    cells.extend([
+        Value::Text(file_name(&f.at.file)),
+        Value::Text(f.at.sheet.clone().unwrap_or_default()),
+        Value::Text(f.at.a1()),
+        Value::Text(indicator_label(ctx.catalogue, f.indicator_id.as_deref())),
+        Value::Text(f.raw.clone()),
+        Value::Text(f.message.clone()),
+        Value::Text(f.hint.clone()),
+    ]);
+    Row {
+        cells,
+        fill: severity_fill(f.severity),
+        note: None,
+    }
+}
+
+fn severity_fill(s: Severity) -> Option<u32> {
+    match s {
+        Severity::Error => Some(table::FILL_ERROR),
+        Severity::Warning => Some(table::FILL_WARNING),
+        Severity::Info => None,
+    }
+}
+
+/// Sheet 未提出: the indicators still owed, with the template row to fill.
+pub(crate) fn write_owed(
+    workbook: &mut Workbook,
+    ctx: &Context,
+    owed: &[String],
+    own: &[&Finding],
+) -> Result<(), XlsxError> {
+    let columns = [
+        Column::short("指標ID", 8.0, 10.0),
+        Column::wrap("指標名", 20.0, 50.0),
+        Column::short("単位", 6.0, 10.0),
+        Column::wrap("報告する期間", 14.0, 24.0),
+        Column::wrap("記入先", 30.0, 50.0),
+        Column::wrap("備考", 20.0, 40.0),
+    ];
+    let mut rows: Vec<Row> = owed_indicators(ctx.catalogue, owed)
+        .into_iter()
+        .map(|ind| {
+            Row::new(vec![
+                Value::Text(ind.id.clone()),
+                Value::Text(ind.name.clone()),
+                Value::from(unit_label(ind.unit.symbol())),
+                Value::Text(due_label(ctx.result.period, ind.aggregation)),
+                Value::Text(format!("shukei template の入力様式の ID {} の行", ind.id)),
+                Value::from(owed_remark(&ind.id, own)),
+            ])
+        })
+        .collect();
+    if rows.is_empty() {
+        rows.push(Row::new(vec![
+            Value::from(""),
+            Value::from("未提出の指標はありません。"),
+        ]));
+    }
+    let lead = format!(
+        "{}として、次の指標の値がまだ届いていません。入力様式の該当する行に記入して提出してください。",
+        ctx.period
+    );
+    let sheet = workbook.add_worksheet().set_name("未提出")?;
+    write_table(sheet, &ctx.page, "未提出の指標", &lead, &columns, &rows)
+}
+
+/// Why an indicator the department did send still counts as owed.
+fn owed_remark(id: &str, own: &[&Finding]) -> &'static str {
+    let rejected = own
+        .iter()
+        .any(|f| f.severity == Severity::Error && f.indicator_id.as_deref() == Some(id));
+    if rejected {
+        "提出されましたが、エラーのため採用していません（「指摘事項」シート参照）"
+    } else {
+        ""
+    }
+}
+
+fn unit_label(symbol: &str) -> &str {
+    if symbol.is_empty() {
+        "（単位なし）"
+    } else {
+        symbol
+    }
+}
+
+/// The period a value is due for: the month (or its fiscal year's value), or the
+/// fiscal year for indicators reported once a year.
+fn due_label(period: Option<Period>, aggregation: Aggregation) -> String {
+    match period {
+        None => String::new(),
+        Some(Period::Month(m)) if aggregation == Aggregation::Annual => {
+            format!("{}（年1回報告）", m.fiscal_year().label_ja())
+        }
+        Some(p) => p.label_ja(),
+    }
+}
+
+/// Sheet 提出内容: the values as read, problem cells filled and noted.
+pub(crate) fn write_values(
+    workbook: &mut Workbook,
+    ctx: &Context,
+    scope: &Scope,
+) -> Result<(), XlsxError> {
+    let columns = [
+        Column::short("指標ID", 8.0, 10.0),
+        Column::wrap("指標名", 20.0, 32.0),
+        Column::short("期間", 10.0, 14.0),
+        Column::short("値", 8.0, 14.0),
+        Column::short("単位", 6.0, 8.0),
+        Column::wrap("元の記入", 10.0, 12.0),
+        Column::wrap("ファイル", 14.0, 22.0),
+        Column::wrap("シート", 8.0, 12.0),
+        Column::short("セル", 6.0, 8.0),
+        Column::wrap("扱い", 8.0, 16.0),
+        Column::wrap("指摘", 10.0, 30.0),
+    ];
+    let mut rows: Vec<Row> = scope
+        .values
+        .iter()
+        .map(|v| value_row(ctx, v, &scope.own))
+        .collect();
+    if rows.is_empty() {
+        rows.push(Row::new(vec![
+            Value::from(""),
+            Value::from("読み取った値はありません。"),
+        ]));
+    }
+    let lead = "shukei がファイルから読み取った値です。「値」は指標の単位に換算した数値、「元の記入」はセルの内容です。\
+        色の付いた行は指摘のある値で、「値」のセルのメモ（コメント）に内容と直し方を書いています。";
+    let sheet = workbook.add_worksheet().set_name("提出内容")?;
+    write_table(
+        sheet,
+        &ctx.page,
+        "提出内容（読み取った値）",
+        lead,
+        &columns,
+        &rows,
+    )
+}
+
+fn value_row(ctx: &Context, v: &ValueRow, own: &[&Finding]) -> Row {
+    let r = &v.record;
+    let ind = ctx.catalogue.indicator(&r.indicator_id);
+    let here: Vec<&Finding> = own.iter().copied().filter(|f| f.at == r.at).collect();
+    let cells = vec![
+        Value::Text(r.indicator_id.clone()),
+        Value::Text(ind.map_or_else(String::new, |i| i.name.clone())),
+        Value::Text(r.period.label_ja()),
+        Value::Number(r.value),
+        Value::from(ind.map_or("", |i| unit_label(i.unit.symbol()))),
+        Value::Text(r.raw.clone()),
+        Value::Text(file_name(&r.at.file)),
+        Value::Text(r.at.sheet.clone().unwrap_or_default()),
+        Value::Text(r.at.a1()),
+        Value::from(status_label(v.status)),
+        Value::Text(finding_titles(&here)),
+    ];
+    let worst = here.iter().map(|f| f.severity).min();
+    let fill = match worst {
+        Some(s) => severity_fill(s).or(Some(table::FILL_INFO)),
+        None => status_fill(v.status),
+    };
+    let note = (!here.is_empty()).then(|| (3, note_text(&here)));
+    Row { cells, fill, note }
+}
+
+/// How a value was used, in Japanese.
+fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::Used => "採用",
+        Status::Superseded => "置換え（新しい提出を採用）",
+        Status::Conflict => "不採用（他課と食い違い）",
+        Status::Rejected => "不採用（エラー）",
+    }
+}
+
+fn status_fill(status: Status) -> Option<u32> {
+    match status {
+        Status::Used => None,
+        Status::Superseded => Some(table::FILL_INFO),
+        Status::Conflict | Status::Rejected => Some(table::FILL_ERROR),
+    }
+}
+
+/// `エラー: 課によって食い違う値` per finding, one a line (titles from the rules).
+fn finding_titles(findings: &[&Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| {
+            let title = Rule::by_code(f.code).map_or(f.code, |r| r.title);
+            format!("{}: {title}", f.severity.label_ja())
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The note on a value cell: each finding's message and hint, verbatim.
+fn note_text(findings: &[&Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| {
+            format!(
+                "【{}】{}\n直し方: {}",
+                f.severity.label_ja(),
+                f.message,
+                f.hint
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Sheet 他課からの提出に関する参考: other departments' values of its indicators.
+pub(crate) fn write_others(
+    workbook: &mut Workbook,
+    ctx: &Context,
+    findings: &[&Finding],
+) -> Result<(), XlsxError> {
+    let columns = [
+        Column::short("No.", 4.0, 6.0),
+        Column::short("重要度", 8.0, 8.0),
+        Column::wrap("提出した課", 10.0, 20.0),
+        Column::wrap("ファイル", 14.0, 22.0),
+        Column::wrap("シート", 8.0, 12.0),
+        Column::short("セル", 6.0, 8.0),
+        Column::wrap("指標", 14.0, 24.0),
+        Column::wrap("記入内容", 10.0, 12.0),
+        Column::wrap("指摘内容", 30.0, 48.0),
+        Column::wrap("提出した課への直し方", 24.0, 32.0),
+    ];
+    let rows: Vec<Row> = (1..)
+        .zip(findings)
+        .map(|(n, f)| {
+            let sender = sender_of(ctx.result, &f.at.file);
+            finding_row(ctx, f, Value::Number(f64::from(n)), Some(sender))
+        })
+        .collect();
+    let lead = format!(
+        "{}が担当する指標について、他の課から届いた値への指摘です（{}）。\
+         同じ指摘は提出した課にも送っています。担当課として内容を確認し、必要なら提出した課と調整してください。",
+        ctx.department, ctx.period
+    );
+    let sheet = workbook
+        .add_worksheet()
+        .set_name("他課からの提出に関する参考")?;
+    write_table(
+        sheet,
+        &ctx.page,
+        "他課からの提出に関する参考",
+        &lead,
+        &columns,
+        &rows,
+    )
+}
+
+fn sender_of(result: &Consolidated, file: &str) -> String {
+    result
+        .files
+        .iter()
+        .find(|f| f.file == file)
+        .and_then(|f| f.department.clone())
+        .unwrap_or_else(|| "担当課不明".to_string())
+}
+
+/// The note a value row gets, for tests (calamine does not read notes).
+#[cfg(test)]
+pub(crate) fn test_value_note(ctx: &Context, v: &ValueRow, own: &[&Finding]) -> Option<String> {
+    value_row(ctx, v, own).note.map(|(_, text)| text)
+}

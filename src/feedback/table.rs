@@ -1,0 +1,282 @@
+//! The one table layout of the feedback workbooks: a title, a lead sentence, a header
+//! row and data rows, with widths from [`crate::width`], wrapped long texts, frozen
+//! headers and an A4 landscape print setup (fit to one page wide, headers repeated).
+//!
+//! Sheets describe their columns and rows as plain data ([`Column`], [`Row`]) and this
+//! module writes them; it knows nothing about findings or values.
+
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Note, Worksheet, XlsxError};
+
+use crate::width::{column_width, display_width};
+
+/// Row of the header line; data starts below it.
+pub const HEADER_ROW: u32 = 3;
+
+/// A4 in Excel's paper size numbering.
+const PAPER_A4: u8 = 9;
+
+/// Light red, yellow and blue fills (Excel's "bad", "neutral" and a pale blue).
+pub const FILL_ERROR: u32 = 0xFFC7CE;
+pub const FILL_WARNING: u32 = 0xFFEB9C;
+pub const FILL_INFO: u32 = 0xDDEBF7;
+const FILL_HEADER: u32 = 0xD9D9D9;
+
+/// A column: its header, width bounds and whether long text wraps.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub header: &'static str,
+    pub min: f64,
+    pub max: f64,
+    pub wrap: bool,
+}
+
+impl Column {
+    /// A column that grows with its content up to `max` and wraps beyond.
+    pub const fn wrap(header: &'static str, min: f64, max: f64) -> Column {
+        Column {
+            header,
+            min,
+            max,
+            wrap: true,
+        }
+    }
+
+    /// A short column (codes, cells, numbers) that never wraps.
+    pub const fn short(header: &'static str, min: f64, max: f64) -> Column {
+        Column {
+            header,
+            min,
+            max,
+            wrap: false,
+        }
+    }
+}
+
+/// A cell value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Number(f64),
+}
+
+impl Value {
+    fn text(&self) -> String {
+        match self {
+            Value::Text(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+        }
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::Text(s)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::Text(s.to_string())
+    }
+}
+
+/// A data row, optionally filled and with a note on one of its cells.
+#[derive(Debug, Clone, Default)]
+pub struct Row {
+    pub cells: Vec<Value>,
+    pub fill: Option<u32>,
+    /// Column index and text of an Excel note (comment).
+    pub note: Option<(u16, String)>,
+}
+
+impl Row {
+    /// A plain row.
+    pub fn new(cells: Vec<Value>) -> Row {
+        Row {
+            cells,
+            ..Row::default()
+        }
+    }
+}
+
+/// Page texts: who the sheet is for and the period, printed in the page header.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub header_left: String,
+}
+
+/// Writes a titled table on `sheet`.
+///
+/// # Errors
+/// A rust_xlsxwriter error (text over Excel's limits).
+pub fn write_table(
+    sheet: &mut Worksheet,
+    page: &Page,
+    title: &str,
+    lead: &str,
+    columns: &[Column],
+    rows: &[Row],
+) -> Result<(), XlsxError> {
+    let widths = widths(columns, rows);
+    for (col, width) in (0u16..).zip(&widths) {
+        sheet.set_column_width(col, *width)?;
+    }
+    write_title(sheet, title, lead, &widths)?;
+    write_header(sheet, columns)?;
+    for (r, row) in (HEADER_ROW + 1..).zip(rows) {
+        write_row(sheet, r, columns, row)?;
+        let height = row_height(columns, &widths, row);
+        if height > DEFAULT_ROW_HEIGHT {
+            sheet.set_row_height(r, height)?;
+        }
+    }
+    sheet.set_freeze_panes(HEADER_ROW + 1, 0)?;
+    setup_page(sheet, page)?;
+    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
+    Ok(())
+}
+
+/// Excel's default row height in points.
+const DEFAULT_ROW_HEIGHT: f64 = 15.0;
+
+/// The height that shows every wrapped cell of a row whole: Excel adjusts heights of
+/// wrapped rows when it edits them, but neither Excel on open nor LibreOffice does it
+/// for a written file, so the height is set here.
+fn row_height(columns: &[Column], widths: &[f64], row: &Row) -> f64 {
+    row.cells
+        .iter()
+        .zip(columns.iter().zip(widths))
+        .filter(|(_, (c, _))| c.wrap)
+        .map(|(v, (_, w))| text_height(&v.text(), *w))
+        .fold(DEFAULT_ROW_HEIGHT, f64::max)
+}
+
+/// Column widths fitted to the header and the content.
+fn widths(columns: &[Column], rows: &[Row]) -> Vec<f64> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let texts: Vec<String> = rows
+                .iter()
+                .filter_map(|r| r.cells.get(i).map(Value::text))
+                .collect();
+            let all = std::iter::once(c.header).chain(texts.iter().map(String::as_str));
+            column_width(all, c.min, c.max)
+        })
+        .collect()
+}
+
+/// The title (row 0) and the lead sentence (row 1, merged across the table, wrapped).
+pub fn write_title(
+    sheet: &mut Worksheet,
+    title: &str,
+    lead: &str,
+    widths: &[f64],
+) -> Result<(), XlsxError> {
+    sheet.write_string_with_format(0, 0, title, &Format::new().set_bold().set_font_size(14))?;
+    let last = u16::try_from(widths.len().saturating_sub(1)).unwrap_or(0);
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    if last == 0 {
+        sheet.write_string_with_format(1, 0, lead, &wrap)?;
+    } else {
+        sheet.merge_range(1, 0, 1, last, lead, &wrap)?;
+    }
+    sheet.set_row_height(1, text_height(lead, widths.iter().sum()))?;
+    Ok(())
+}
+
+/// Points needed to show `text` wrapped in a cell `width` characters wide.
+pub fn text_height(text: &str, width: f64) -> f64 {
+    let per_line = (width - 1.0).max(8.0);
+    let lines: f64 = text
+        .lines()
+        .map(|l| (display_width(l) as f64 / per_line).ceil().max(1.0))
+        .sum();
+    lines.max(1.0) * 15.0 + 3.0
+}
+
+fn write_header(sheet: &mut Worksheet, columns: &[Column]) -> Result<(), XlsxError> {
+    let format = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter)
+        .set_background_color(Color::RGB(FILL_HEADER))
+        .set_border(FormatBorder::Thin);
+    for (col, c) in (0u16..).zip(columns) {
+        sheet.write_string_with_format(HEADER_ROW, col, c.header, &format)?;
+    }
+    Ok(())
+}
+
+fn write_row(
+    sheet: &mut Worksheet,
+    r: u32,
+    columns: &[Column],
+    row: &Row,
+) -> Result<(), XlsxError> {
+    for (col, (value, column)) in (0u16..).zip(row.cells.iter().zip(columns)) {
+        let mut format = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::Top);
+        if column.wrap {
+            format = format.set_text_wrap();
+        }
+        if let Some(fill) = row.fill {
+            format = format.set_background_color(Color::RGB(fill));
+        }
+        match value {
+            Value::Text(s) => sheet.write_string_with_format(r, col, s, &format)?,
+            Value::Number(n) => {
+                let num = if n.fract() == 0.0 {
+                    "#,##0"
+                } else {
+                    "#,##0.0###"
+                };
+                sheet.write_number_with_format(r, col, *n, &format.set_num_format(num))?
+            }
+        };
+    }
+    if let Some((col, text)) = &row.note {
+        sheet.insert_note(r, *col, &note(text))?;
+    }
+    Ok(())
+}
+
+/// An Excel note sized to its text.
+fn note(text: &str) -> Note {
+    let lines: u32 = text
+        .lines()
+        .map(|l| (display_width(l) as u32).div_ceil(56).max(1))
+        .sum();
+    Note::new(text)
+        .set_author("shukei")
+        .add_author_prefix(false)
+        .set_width(420)
+        .set_height(24 + 16 * lines.max(1))
+}
+
+/// A4 landscape, one page wide, page header with the department and period, page
+/// numbers in the footer.
+pub fn setup_page(sheet: &mut Worksheet, page: &Page) -> Result<(), XlsxError> {
+    sheet.set_paper_size(PAPER_A4);
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+    let left = page.header_left.replace('&', "&&");
+    sheet.set_header(format!("&L{left}&R&A"));
+    sheet.set_footer("&C&P / &N ページ");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_height_grows_with_wrapped_lines() {
+        assert_eq!(text_height("短い", 40.0), 18.0);
+        let long = "あ".repeat(40); // 80 columns wide in a 41-column cell: 2 lines
+        assert_eq!(text_height(&long, 41.0), 33.0);
+        assert_eq!(text_height("一行目\n二行目", 40.0), 33.0);
+    }
+}

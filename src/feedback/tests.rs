@@ -1,0 +1,207 @@
+//! Feedback workbooks built from the samples, read back with calamine.
+
+use std::io::Cursor;
+use std::sync::OnceLock;
+
+use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+
+use super::*;
+use crate::pipeline::{run, Options};
+
+fn samples() -> &'static (Catalogue, Consolidated) {
+    static RESULT: OnceLock<(Catalogue, Consolidated)> = OnceLock::new();
+    RESULT.get_or_init(|| {
+        let catalogue = Catalogue::builtin();
+        let options = Options {
+            inputs: vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples")],
+            ..Options::default()
+        };
+        let result = run(&catalogue, &options, &crate::pipeline::Silent).unwrap();
+        (catalogue, result)
+    })
+}
+
+/// Every sheet as rows of cell texts.
+fn read_back(department: &str) -> Vec<(String, Vec<Vec<String>>)> {
+    let (catalogue, result) = samples();
+    let mut workbook = build_feedback(catalogue, result, department).unwrap();
+    let bytes = workbook.save_to_buffer().unwrap();
+    let mut xlsx: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    xlsx.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = xlsx.worksheet_range(&name).unwrap();
+            let rows = range
+                .rows()
+                .map(|r| r.iter().map(cell_text).collect())
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Empty => String::new(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn sheet<'a>(sheets: &'a [(String, Vec<Vec<String>>)], name: &str) -> &'a [Vec<String>] {
+    sheets
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, rows)| rows.as_slice())
+        .unwrap_or_else(|| panic!("no sheet {name}"))
+}
+
+#[test]
+fn plan_covers_every_department_that_sent_or_owes() {
+    let (_, result) = samples();
+    let plan = feedback_plan(result);
+    let kind = |d: &str| plan.iter().find(|(n, _)| n == d).map(|(_, k)| *k);
+    assert_eq!(kind("広報広聴課"), Some(Kind::Return));
+    assert_eq!(kind("人事課"), Some(Kind::Return));
+    assert_eq!(kind("支え合い協働推進課"), Some(Kind::Receipt));
+    assert_eq!(kind("資産管理課"), Some(Kind::Receipt));
+    assert_eq!(plan.len(), result.departments.len());
+    let files: Vec<&str> = undeliverable(result)
+        .iter()
+        .map(|f| f.file.as_str())
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert!(files[0].ends_with("README.md"), "{files:?}");
+}
+
+#[test]
+fn file_names_are_japanese_and_safe() {
+    let nov = Some(Period::Month(crate::model::Month {
+        year: 2024,
+        month: 11,
+    }));
+    let fy = Some(Period::Year(crate::model::FiscalYear(2024)));
+    let cases = [
+        (
+            "広報広聴課",
+            Kind::Return,
+            nov,
+            "差し戻し_広報広聴課_令和6年11月.xlsx",
+        ),
+        (
+            "人事課",
+            Kind::Receipt,
+            fy,
+            "受領確認_人事課_令和6年度.xlsx",
+        ),
+        ("a/b:c", Kind::Return, None, "差し戻し_a_b_c.xlsx"),
+    ];
+    for (dept, kind, period, want) in cases {
+        assert_eq!(
+            feedback_file_name(dept, kind, period),
+            want,
+            "input: {dept}"
+        );
+    }
+}
+
+#[test]
+fn return_lists_own_findings_verbatim_errors_first() {
+    let (_, result) = samples();
+    let sheets = read_back("人事課");
+    let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["概要", "指摘事項", "未提出", "提出内容"]);
+    let issues = sheet(&sheets, "指摘事項");
+    let header = &issues[table::HEADER_ROW as usize];
+    assert_eq!(header[1], "重要度");
+    let body = &issues[table::HEADER_ROW as usize + 1..];
+    let want: Vec<&Finding> = result
+        .findings
+        .iter()
+        .filter(|f| f.at.file.contains("人事課"))
+        .collect();
+    assert_eq!(body.len(), want.len());
+    for (row, f) in body.iter().zip(&want) {
+        assert_eq!(row[1], f.severity.label_ja());
+        assert_eq!(row[7], f.message);
+        assert_eq!(row[8], f.hint);
+    }
+    assert_eq!(body[0][1], "エラー");
+    assert_eq!(body.last().unwrap()[1], "参考");
+}
+
+#[test]
+fn owed_sheet_names_the_template_row() {
+    let sheets = read_back("人事課");
+    let owed = sheet(&sheets, "未提出");
+    let body = &owed[table::HEADER_ROW as usize + 1..];
+    let ids: Vec<&str> = body.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids, ["32-1-1", "32-1-2", "32-1-4"]);
+    assert_eq!(body[0][4], "shukei template の入力様式の ID 32-1-1 の行");
+    assert_eq!(body[0][2], "%");
+    // 32-1-1 was sent as #DIV/0!: owed, and the remark says why.
+    assert!(
+        body[0][5].contains("エラーのため採用していません"),
+        "{:?}",
+        body[0]
+    );
+}
+
+#[test]
+fn values_sheet_shows_status_and_notes_problem_cells() {
+    let (catalogue, result) = samples();
+    let sheets = read_back("財政課");
+    let values = sheet(&sheets, "提出内容");
+    let body = &values[table::HEADER_ROW as usize + 1..];
+    assert!(
+        body.iter().any(|r| r[9] == "置換え（新しい提出を採用）"),
+        "{body:?}"
+    );
+    assert!(body
+        .iter()
+        .any(|r| r[10].contains("警告: 担当外の課からの値")));
+    // Notes are not read by calamine: check the rows that get one.
+    let scope = Scope::new(result, "財政課");
+    let ctx = sheets::Context::new(catalogue, result, "財政課", Kind::Return);
+    let noted = scope
+        .values
+        .iter()
+        .filter(|v| sheets::test_value_note(&ctx, v, &scope.own).is_some())
+        .count();
+    assert_eq!(noted, 3, "superseded D2 and two not-responsible D4");
+}
+
+#[test]
+fn receipt_is_short_and_cross_department_findings_are_apart() {
+    let sheets = read_back("資産管理課");
+    let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["受領確認", "提出内容", "他課からの提出に関する参考"]
+    );
+    let cover = sheet(&sheets, "受領確認");
+    assert!(cover[0][0].contains("受領確認"));
+    assert!(cover
+        .iter()
+        .any(|r| r.iter().any(|c| c.contains("令和6年11月分"))));
+    let others = sheet(&sheets, "他課からの提出に関する参考");
+    let body = &others[table::HEADER_ROW as usize + 1..];
+    assert_eq!(body.len(), 2);
+    assert_eq!(body[0][2], "財政課");
+}
+
+#[test]
+fn output_is_deterministic() {
+    let (catalogue, result) = samples();
+    let a = build_feedback(catalogue, result, "広報広聴課")
+        .unwrap()
+        .save_to_buffer()
+        .unwrap();
+    let b = build_feedback(catalogue, result, "広報広聴課")
+        .unwrap()
+        .save_to_buffer()
+        .unwrap();
+    assert_eq!(a, b);
+}
