@@ -250,8 +250,14 @@ pub fn value_rule(ind: &Indicator) -> (DataValidationRule<f64>, &'static str) {
     const ANY: f64 = 1e15;
     match (ind.unit == Unit::Percent, ind.allow_negative) {
         (true, false) => (DataValidationRule::Between(0.0, 100.0), "0〜100 の数値"),
-        (true, true) => (DataValidationRule::Between(-100.0, 100.0), "-100〜100 の数値"),
-        (false, false) => (DataValidationRule::GreaterThanOrEqualTo(0.0), "0 以上の数値"),
+        (true, true) => (
+            DataValidationRule::Between(-100.0, 100.0),
+            "-100〜100 の数値",
+        ),
+        (false, false) => (
+            DataValidationRule::GreaterThanOrEqualTo(0.0),
+            "0 以上の数値",
+        ),
         (false, true) => (DataValidationRule::Between(-ANY, ANY), "数値"),
     }
 }

@@ -122,7 +122,10 @@ pub fn build_template(
     let layout = input::write_input_sheet(workbook.add_worksheet(), catalogue, department, fy)?;
     guide::write_guide_sheet(workbook.add_worksheet(), catalogue, department, fy)?;
     let meta_rows = write_meta_sheet(workbook.add_worksheet(), catalogue, department, fy)?;
-    workbook.define_name("shukei_meta", &format!("='{META_SHEET}'!$A$1:$C${meta_rows}"))?;
+    workbook.define_name(
+        "shukei_meta",
+        &format!("='{META_SHEET}'!$A$1:$C${meta_rows}"),
+    )?;
     workbook.define_name(
         "shukei_input",
         &format!(
@@ -159,13 +162,11 @@ pub fn meta_rows(catalogue: &Catalogue, department: &str, fy: FiscalYear) -> Vec
             catalogue.version.clone(),
         ],
     ];
-    rows.extend(catalogue.indicators_of(department).map(|i| {
-        vec![
-            keys::INDICATOR.to_string(),
-            i.id.clone(),
-            i.name.clone(),
-        ]
-    }));
+    rows.extend(
+        catalogue
+            .indicators_of(department)
+            .map(|i| vec![keys::INDICATOR.to_string(), i.id.clone(), i.name.clone()]),
+    );
     rows
 }
 

@@ -58,13 +58,22 @@ fn the_metadata_sheet_is_very_hidden_and_complete() {
         .cloned()
         .unwrap();
     assert_eq!(meta.visible, SheetVisible::VeryHidden);
-    let names: Vec<String> = xlsx.defined_names().iter().map(|(n, _)| n.clone()).collect();
+    let names: Vec<String> = xlsx
+        .defined_names()
+        .iter()
+        .map(|(n, _)| n.clone())
+        .collect();
     assert!(names.contains(&"shukei_meta".to_string()), "{names:?}");
     assert!(names.contains(&"shukei_input".to_string()), "{names:?}");
     let range = xlsx.worksheet_range(META_SHEET).unwrap();
     let rows: Vec<Vec<String>> = range
         .rows()
-        .map(|r| r.iter().map(|c| c.to_string()).filter(|s| !s.is_empty()).collect())
+        .map(|r| {
+            r.iter()
+                .map(|c| c.to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
         .collect();
     let catalogue = Catalogue::builtin();
     assert_eq!(rows, meta_rows(&catalogue, "財政課", FiscalYear(2025)));
@@ -86,7 +95,10 @@ fn the_input_table_is_found_by_ingestion_without_ignored_columns() {
     assert_eq!(table.column_of(&ColumnKind::Id), Some(0));
     assert_eq!(table.value_columns().count(), 13);
     assert!(
-        !table.columns.iter().any(|(_, k)| matches!(k, ColumnKind::Ignored(_))),
+        !table
+            .columns
+            .iter()
+            .any(|(_, k)| matches!(k, ColumnKind::Ignored(_))),
         "{:?}",
         table.columns
     );
