@@ -8,3 +8,7 @@ mod samples;
 
 /// Command line contract: exit codes, --help, --period, exports, catalogue commands.
 mod cli;
+
+/// Input templates: generation, the round trip through another writer, badly filled
+/// templates, and templates/入力様式 kept in sync with the catalogue.
+mod template;
