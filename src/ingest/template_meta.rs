@@ -153,3 +153,117 @@ fn row_ids(sheet: &Sheet, table: &Table, matcher: &Matcher) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::grid::Format;
+    use crate::ingest::submission::{scan_workbook, Submission};
+    use crate::ingest::{read_bytes, Limits};
+
+    fn t(s: &str) -> Value {
+        Value::Text(s.to_string())
+    }
+
+    fn meta_sheet(format: &str, version: &str) -> Sheet {
+        Sheet::from_rows(
+            META_SHEET,
+            vec![
+                vec![t("format"), t(format)],
+                vec![t("version"), t(version)],
+                vec![t("department"), t("人事課")],
+                vec![t("fiscal_year"), t("FY2025")],
+                vec![t("indicator"), t("32-0-1")],
+                vec![t("indicator"), t("32-0-2")],
+            ],
+        )
+    }
+
+    fn workbook(sheets: Vec<Sheet>) -> Workbook {
+        Workbook {
+            format: Format::Xlsx,
+            sheets,
+            defined_names: vec![],
+            encoding: None,
+        }
+    }
+
+    #[test]
+    fn metadata_is_read_only_from_a_known_format_and_version() {
+        let meta = read_template_meta(&workbook(vec![meta_sheet(META_FORMAT, "1")])).unwrap();
+        assert_eq!(meta.fiscal_year, Some(FiscalYear(2025)));
+        assert_eq!(meta.indicators, ["32-0-1", "32-0-2"]);
+        for (format, version) in [("other", "1"), (META_FORMAT, "2"), (META_FORMAT, "x")] {
+            let wb = workbook(vec![meta_sheet(format, version)]);
+            assert_eq!(read_template_meta(&wb), None, "input: {format} {version}");
+        }
+        assert_eq!(read_template_meta(&workbook(vec![])), None);
+    }
+
+    /// A table with an ID column: the second row's ID is changed, the first row has a
+    /// name that matches another indicator than its ID.
+    fn input_sheet() -> Sheet {
+        Sheet::from_rows(
+            "入力",
+            vec![
+                vec![t("ID"), t("指標名"), t("令和7年度")],
+                vec![t("32-0-1"), t("市税収納率"), Value::Number(15.0)],
+                vec![
+                    t("32-0-9"),
+                    t("類似団体における職員数の順位"),
+                    Value::Number(3.0),
+                ],
+            ],
+        )
+    }
+
+    #[test]
+    fn template_rows_are_matched_by_id_only() {
+        let catalogue = Catalogue::builtin();
+        let matcher = Matcher::new(&catalogue);
+        let wb = workbook(vec![input_sheet(), meta_sheet(META_FORMAT, "1")]);
+        let mut sub = Submission::skipped(
+            "x.xlsx",
+            &catalogue,
+            rules::FILE_EMPTY.at(CellRef::file("x"), String::new()),
+        );
+        sub.findings.clear();
+        scan_workbook(&mut sub, &wb, &catalogue, &matcher);
+        assert_eq!(sub.department.as_deref(), Some("人事課"));
+        let ids: Vec<&str> = sub
+            .records
+            .iter()
+            .map(|r| r.indicator_id.as_str())
+            .collect();
+        assert_eq!(ids, ["32-0-1"]);
+        let codes: Vec<&str> = sub.findings.iter().map(|f| f.code).collect();
+        assert_eq!(
+            codes,
+            [
+                "E-INDICATOR-UNKNOWN",
+                "I-VALUE-UNASSIGNED",
+                "W-TEMPLATE-ROW-MISSING"
+            ]
+        );
+        assert_eq!(sub.findings[2].indicator_id.as_deref(), Some("32-0-2"));
+    }
+
+    #[test]
+    fn a_generated_template_is_recognised() {
+        let catalogue = Catalogue::builtin();
+        let fy = FiscalYear(2025);
+        let mut wb = crate::template::build_template(&catalogue, "財政課", fy).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let read = read_bytes(&bytes, "t.xlsx", &Limits::default()).unwrap();
+        let meta = read_template_meta(&read.workbook).unwrap();
+        assert_eq!(meta.department, "財政課");
+        assert_eq!(meta.catalogue_version, catalogue.version);
+        let want: Vec<String> = catalogue
+            .indicators_of("財政課")
+            .map(|i| i.id.clone())
+            .collect();
+        assert_eq!(meta.indicators, want);
+        let matcher = Matcher::new(&catalogue);
+        assert!(missing_rows("t.xlsx", &meta, &read.workbook, &catalogue, &matcher).is_empty());
+    }
+}
