@@ -16,7 +16,7 @@ use super::{CONTACT_DEPARTMENT, GUIDE_SHEET, INPUT_SHEET};
 pub fn instructions(department: &str, fy: FiscalYear) -> Vec<(bool, String)> {
     let (first, last) = month_span(fy);
     let year = fy.label_ja();
-    let lines: [(bool, String); 21] = [
+    let lines: [(bool, String); 20] = [
         (true, format!("{year} 指標実績 入力様式（{department}）の記入方法")),
         (false, format!("この様式は、{department}が担当する指標の{year}（{first}〜{last}）の実績値を報告するためのものです。")),
         (true, "1. 入力するところ".to_string()),
@@ -37,7 +37,6 @@ pub fn instructions(department: &str, fy: FiscalYear) -> Vec<(bool, String)> {
         (false, format!("わからないことは企画担当（{CONTACT_DEPARTMENT}）にお問い合わせください。")),
         (true, "5. 指標ごとの単位と入力できる値".to_string()),
         (false, "入力欄を選ぶと、単位と入力できる値が表示されます。範囲外の値や文字は入力できません。".to_string()),
-        (false, String::new()),
     ];
     lines.into_iter().collect()
 }
@@ -65,7 +64,7 @@ pub fn write_guide_sheet(
         sheet.write_string_with_format(row, 0, text, format)?;
         row += 1;
     }
-    write_indicator_list(sheet, catalogue, department, row)?;
+    write_indicator_list(sheet, catalogue, department, row + 1)?;
     sheet.set_column_width(0, 10)?;
     sheet.set_column_width(1, 50)?;
     sheet.set_column_width(2, 8)?;
