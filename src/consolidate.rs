@@ -772,6 +772,7 @@ mod tests {
             encoding: None,
             failed: false,
             tables: 1,
+            template: None,
             records: records
                 .iter()
                 .enumerate()

@@ -33,5 +33,6 @@ pub mod normalize;
 pub mod pipeline;
 pub mod report;
 pub mod rules;
+pub mod template;
 pub mod validate;
 pub mod width;

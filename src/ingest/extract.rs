@@ -22,6 +22,8 @@ pub struct Extractor<'a> {
     pub matcher: &'a Matcher,
     pub records: Vec<Record>,
     pub findings: Vec<Finding>,
+    /// Tables with an ID column are matched by ID only, never by name (filled templates).
+    pub id_only: bool,
 }
 
 impl<'a> Extractor<'a> {
@@ -33,6 +35,7 @@ impl<'a> Extractor<'a> {
             matcher,
             records: Vec::new(),
             findings: Vec::new(),
+            id_only: false,
         }
     }
 
@@ -109,6 +112,9 @@ impl<'a> Extractor<'a> {
             // indicator not reported this time): skip it before any matching work.
             return None;
         }
+        if let (true, Some(col)) = (self.id_only, id_col) {
+            return self.row_by_id(sheet, row, col, has_values);
+        }
         let name = sheet.get_merged(row, name_col).display();
         let by_id = id_col.and_then(|c| self.matcher.match_id(&sheet.get(row, c).display()));
         let by_name = if name.trim().is_empty() {
@@ -145,6 +151,35 @@ impl<'a> Extractor<'a> {
             }
             (None, _) => None,
         }
+    }
+
+    /// The indicator of a row by its ID cell alone. An unknown or blank ID on a row with
+    /// values is E-INDICATOR-UNKNOWN (and its values are not read).
+    fn row_by_id(
+        &mut self,
+        sheet: &Sheet,
+        row: u32,
+        col: u32,
+        has_values: bool,
+    ) -> Option<&'a Indicator> {
+        let raw = sheet.get(row, col).display();
+        if let Some(id) = self.matcher.match_id(&raw) {
+            return self.catalogue.indicator(&id);
+        }
+        if has_values {
+            let at = self.at(sheet, row, col);
+            let message = if raw.trim().is_empty() {
+                format!("{at}: 値があるのに指標 ID が空欄です（様式は ID 列で指標を特定します）")
+            } else {
+                format!(
+                    "{at}: 指標 ID「{}」はカタログにありません（様式の ID は変更しないでください）",
+                    display_text(&raw)
+                )
+            };
+            self.findings
+                .push(rules::INDICATOR_UNKNOWN.at(at, message).raw(raw));
+        }
+        None
     }
 
     fn unknown(&mut self, sheet: &Sheet, row: u32, col: u32, name: &str, suggestions: &[String]) {

@@ -13,6 +13,7 @@ pub mod guard;
 pub mod names;
 pub mod submission;
 pub mod table;
+pub mod template_meta;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

@@ -12,6 +12,7 @@ use super::grid::{Format, Visibility, Workbook};
 use super::guard::{Limits, Rejection};
 use super::names::Matcher;
 use super::table::{find_tables, find_transposed};
+use super::template_meta::{missing_rows, read_template_meta, TemplateMeta};
 
 /// Everything read from one file.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +33,8 @@ pub struct Submission {
     pub tables: usize,
     pub records: Vec<Record>,
     pub findings: Vec<Finding>,
+    /// The metadata of a `shukei template` workbook, when the file is one.
+    pub template: Option<TemplateMeta>,
 }
 
 impl Submission {
@@ -47,6 +50,7 @@ impl Submission {
             tables: 0,
             records: Vec::new(),
             findings: Vec::new(),
+            template: None,
         }
     }
 }
@@ -107,7 +111,8 @@ pub fn rejection_finding(file: &str, rejection: &Rejection) -> Finding {
     rule.at(at, message)
 }
 
-/// Finds the tables of every sheet and extracts their values.
+/// Finds the tables of every sheet and extracts their values. A filled template
+/// (see [`super::template_meta`]) names its department and is read by indicator ID.
 pub fn scan_workbook(
     sub: &mut Submission,
     workbook: &Workbook,
@@ -115,6 +120,13 @@ pub fn scan_workbook(
     matcher: &Matcher,
 ) {
     let mut ex = Extractor::new(&sub.file, catalogue, matcher);
+    let template = read_template_meta(workbook);
+    if let Some(meta) = &template {
+        if catalogue.departments.contains(&meta.department) {
+            sub.department = Some(meta.department.clone());
+        }
+        ex.id_only = true;
+    }
     let mut tables = 0;
     for sheet in &workbook.sheets {
         if sheet.visibility == Visibility::VeryHidden && sheet.name.starts_with('_') {
@@ -154,6 +166,11 @@ pub fn scan_workbook(
         };
         ex.findings.push(rules::SUBMISSION_EMPTY.at(at, message));
     }
+    if let Some(meta) = &template {
+        let missing = missing_rows(&sub.file, meta, workbook, catalogue, matcher);
+        ex.findings.extend(missing);
+    }
+    sub.template = template;
     sub.tables = tables;
     sub.records.append(&mut ex.records);
     sub.findings.append(&mut ex.findings);

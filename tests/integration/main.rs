@@ -17,3 +17,7 @@ mod hostile;
 
 /// Feedback to departments: one 差し戻し or 受領確認 workbook each (--feedback-dir).
 mod feedback;
+
+/// Input templates: generation, the round trip through another writer, badly filled
+/// templates, and templates/入力様式 kept in sync with the catalogue.
+mod template;
