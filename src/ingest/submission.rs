@@ -139,8 +139,11 @@ pub fn scan_workbook(
         for table in &transposed {
             ex.transposed(sheet, table);
         }
+        let lint = crate::lint::lint_sheet(&sub.file, workbook.format, sheet, &found, &transposed);
+        ex.findings.extend(lint);
         tables += count;
     }
+    ex.findings.extend(crate::lint::lint_file(&sub.file, workbook));
     if tables == 0 {
         let at = CellRef::file(&sub.file);
         let message =
