@@ -31,6 +31,7 @@ pub mod ingest;
 pub mod lint;
 pub mod model;
 pub mod normalize;
+pub mod opendata;
 pub mod pipeline;
 pub mod report;
 pub mod rules;

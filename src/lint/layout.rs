@@ -192,6 +192,17 @@ fn has_western_year(t: &str) -> bool {
     })
 }
 
+/// Whether the cell left or right of a 和暦 label gives the 西暦 year (`2024`, `2024年度`):
+/// a 西暦 column beside a 和暦 column is 併記 too.
+fn western_beside(sheet: &Sheet, row: u32, col: u32) -> bool {
+    let is_western = |c: u32| match sheet.get(row, c) {
+        Value::Number(n) => n.fract() == 0.0 && (1900.0..2100.0).contains(n),
+        Value::Text(s) => has_western_year(&nfkc(s)),
+        _ => false,
+    };
+    col.checked_sub(1).is_some_and(is_western) || is_western(col + 1)
+}
+
 /// 1-11: period headings in 和暦 only, one finding per sheet.
 pub fn era_only(lint: &SheetLint) -> Vec<Finding> {
     let mut cells: Vec<(u32, u32)> = lint
@@ -199,6 +210,7 @@ pub fn era_only(lint: &SheetLint) -> Vec<Finding> {
         .iter()
         .flat_map(|g| g.period_cells.iter().copied())
         .filter(|&(r, c)| is_era_only(&lint.sheet.get(r, c).display()))
+        .filter(|&(r, c)| !western_beside(lint.sheet, r, c))
         .collect();
     cells.sort_unstable();
     cells.dedup();
