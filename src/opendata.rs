@@ -45,10 +45,12 @@ fn year_figures<'a>(
     c: &'a Consolidated,
     ind: &'a Indicator,
 ) -> impl Iterator<Item = (FiscalYear, f64)> + 'a {
-    c.figures.iter().filter_map(move |((id, period), figure)| match period {
-        Period::Year(fy) if *id == ind.id => Some((*fy, figure.value)),
-        _ => None,
-    })
+    c.figures
+        .iter()
+        .filter_map(move |((id, period), figure)| match period {
+            Period::Year(fy) if *id == ind.id => Some((*fy, figure.value)),
+            _ => None,
+        })
 }
 
 /// The row of one indicator × fiscal year.
@@ -69,7 +71,10 @@ fn row(catalogue: &Catalogue, ind: &Indicator, fy: FiscalYear, value: f64) -> [S
         unit.to_string(),
         ind.baseline.map(fmt).unwrap_or_default(),
         trend_ja(ind.trend),
-        evaluate(ind, Some((fy, value))).grade.label_ja().to_string(),
+        evaluate(ind, Some((fy, value)))
+            .grade
+            .label_ja()
+            .to_string(),
     ]
 }
 

@@ -113,7 +113,10 @@ fn write_outputs(
         write_atomic(&values, &export::values_csv(catalogue, result))?;
         write_atomic(&issues, &export::issues_csv(result))?;
         let opendata = dir.join("opendata.csv");
-        write_atomic(&opendata, &shukei::opendata::opendata_csv(catalogue, result))?;
+        write_atomic(
+            &opendata,
+            &shukei::opendata::opendata_csv(catalogue, result),
+        )?;
         outputs.opendata_csv = Some(opendata.display().to_string());
         outputs.values_csv = Some(values.display().to_string());
         outputs.issues_csv = Some(issues.display().to_string());

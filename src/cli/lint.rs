@@ -48,7 +48,10 @@ pub fn run(args: Args) -> Result<ExitCode, Error> {
                 .unwrap_or_default(),
             "scores": scores.iter().map(score_json).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).unwrap_or_default()
+        );
     } else {
         print!("{}", report_text(&result, &findings, &scores));
     }
@@ -88,7 +91,11 @@ fn report_text(result: &Consolidated, findings: &[Finding], scores: &[Department
     for file in &result.files {
         let mine: Vec<&Finding> = findings.iter().filter(|f| f.at.file == file.file).collect();
         let dept = file.department.as_deref().unwrap_or("担当課不明");
-        let state = if file.failed { "（読めません）" } else { "" };
+        let state = if file.failed {
+            "（読めません）"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
             "■ {} [{dept}]{state} 指摘 {} 件",
@@ -113,7 +120,10 @@ fn report_text(result: &Consolidated, findings: &[Finding], scores: &[Department
             let _ = writeln!(out, "      → {}", f.hint);
         }
     }
-    let _ = writeln!(out, "\n機械判読性（統一ルールを満たした数 / 対象のルール数）");
+    let _ = writeln!(
+        out,
+        "\n機械判読性（統一ルールを満たした数 / 対象のルール数）"
+    );
     let name_width = scores
         .iter()
         .map(|s| shukei::width::display_width(&s.department))

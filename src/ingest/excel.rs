@@ -81,7 +81,12 @@ fn formula_cells(sheets: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Vec<(u32, u3
 /// The names of a zip's entries (empty when it is not a zip).
 fn zip_names(bytes: &[u8]) -> Vec<String> {
     zip::ZipArchive::new(Cursor::new(bytes))
-        .map(|z| z.file_names().filter_map(Result::ok).map(|n| n.into_owned()).collect())
+        .map(|z| {
+            z.file_names()
+                .filter_map(Result::ok)
+                .map(|n| n.into_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 

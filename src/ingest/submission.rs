@@ -143,7 +143,8 @@ pub fn scan_workbook(
         ex.findings.extend(lint);
         tables += count;
     }
-    ex.findings.extend(crate::lint::lint_file(&sub.file, workbook));
+    ex.findings
+        .extend(crate::lint::lint_file(&sub.file, workbook));
     if tables == 0 {
         let at = CellRef::file(&sub.file);
         let message =

@@ -131,9 +131,7 @@ fn is_layout_text(s: &str) -> bool {
     if trimmed.is_empty() {
         return false;
     }
-    trimmed.len() != s.len()
-        || s.contains(['\n', '\r', '\u{3000}'])
-        || s.contains("  ")
+    trimmed.len() != s.len() || s.contains(['\n', '\r', '\u{3000}']) || s.contains("  ")
 }
 
 /// 1-5: spaces and line breaks for layout, in the table regions.

@@ -21,7 +21,13 @@ pub fn merged_cells(lint: &SheetLint) -> Vec<Finding> {
         .sheet
         .merges
         .iter()
-        .map(|m| format!("{}:{}", a1(m.first_row, m.first_col), a1(m.last_row, m.last_col)))
+        .map(|m| {
+            format!(
+                "{}:{}",
+                a1(m.first_row, m.first_col),
+                a1(m.last_row, m.last_col)
+            )
+        })
         .collect();
     let listed = list_places(&ranges);
     let message = format!("セルが結合されています: {listed}");
@@ -67,9 +73,9 @@ fn blank_headers(sheet: &Sheet, region: &Region) -> Vec<(u32, u32)> {
 fn omitted_items(sheet: &Sheet, region: &Region) -> Vec<(u32, u32)> {
     let mut out: Vec<(u32, u32)> = (region.data_start..region.data_end)
         .flat_map(|r| (region.first_col..=region.last_col).map(move |c| (r, c)))
-        .filter(|&(r, c)| {
-            matches!(sheet.get(r, c), Value::Text(s) if DITTO.contains(&nfkc(s).trim()))
-        })
+        .filter(
+            |&(r, c)| matches!(sheet.get(r, c), Value::Text(s) if DITTO.contains(&nfkc(s).trim())),
+        )
         .collect();
     if let Some(name_col) = region.name_col {
         for row in region.data_start..region.data_end {
@@ -145,9 +151,7 @@ fn states_units(sheet: &Sheet, region: &Region) -> bool {
             .peekable();
         names.peek().is_some() && names.all(|v| names_unit(&v.display()))
     });
-    let percent = region
-        .value_cells()
-        .any(|(r, c)| sheet.is_percent(r, c));
+    let percent = region.value_cells().any(|(r, c)| sheet.is_percent(r, c));
     in_headings || names_all || percent
 }
 
@@ -229,7 +233,9 @@ fn gaps(sheet: &Sheet, region: &Region) -> (Vec<u32>, Vec<u32>) {
         .collect();
     let cols = (region.first_col..=region.last_col)
         .filter(|c| !region.known_cols.contains(c))
-        .filter(|&c| (region.header_row..region.data_end).all(|r| sheet.get_merged(r, c).is_blank()))
+        .filter(|&c| {
+            (region.header_row..region.data_end).all(|r| sheet.get_merged(r, c).is_blank())
+        })
         .collect();
     (rows, cols)
 }
@@ -244,7 +250,10 @@ pub fn table_split(lint: &SheetLint) -> Vec<Finding> {
             .or_else(|| rows.first().map(|&r| (r, region.first_col)))
             .or_else(|| cols.first().map(|&c| (region.header_row, c)));
         places.extend(rows.iter().map(|r| format!("{}行目", r + 1)));
-        places.extend(cols.iter().map(|&c| format!("{}列", crate::model::column_name(c))));
+        places.extend(
+            cols.iter()
+                .map(|&c| format!("{}列", crate::model::column_name(c))),
+        );
     }
     let Some(at) = first else {
         return Vec::new();
@@ -294,10 +303,25 @@ mod tests {
 
     #[test]
     fn era_only_labels_have_no_western_year() {
-        for yes in ["令和6年度", "R6", "Ｒ６", "㋿6", "令6", "平成30年度", "R6年4月"] {
+        for yes in [
+            "令和6年度",
+            "R6",
+            "Ｒ６",
+            "㋿6",
+            "令6",
+            "平成30年度",
+            "R6年4月",
+        ] {
             assert!(is_era_only(yes), "input: {yes:?}");
         }
-        for no in ["2024年度", "令和6年度(2024年度)", "FY2024", "4月", "2024/4", "指標名"] {
+        for no in [
+            "2024年度",
+            "令和6年度(2024年度)",
+            "FY2024",
+            "4月",
+            "2024/4",
+            "指標名",
+        ] {
             assert!(!is_era_only(no), "input: {no:?}");
         }
     }

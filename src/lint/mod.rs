@@ -86,13 +86,17 @@ impl SheetLint<'_> {
     pub fn text_cells(&self) -> impl Iterator<Item = ((u32, u32), &str)> + '_ {
         let sheet = self.sheet;
         let width = sheet.width.max(1) as u32;
-        sheet.cells.iter().enumerate().filter_map(move |(i, v)| match v {
-            Value::Text(s) => {
-                let (r, c) = (i as u32 / width, i as u32 % width);
-                Some(((sheet.start.0 + r, sheet.start.1 + c), s.as_str()))
-            }
-            _ => None,
-        })
+        sheet
+            .cells
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, v)| match v {
+                Value::Text(s) => {
+                    let (r, c) = (i as u32 / width, i as u32 % width);
+                    Some(((sheet.start.0 + r, sheet.start.1 + c), s.as_str()))
+                }
+                _ => None,
+            })
     }
 }
 
@@ -185,8 +189,18 @@ pub fn lint_workbook(file: &str, workbook: &Workbook, matcher: &Matcher) -> Vec<
 
 /// The region of an indicator table.
 fn table_region(sheet: &Sheet, t: &Table) -> Region {
-    let first_col = t.columns.iter().map(|(c, _)| *c).min().unwrap_or(t.name_col);
-    let last_col = t.columns.iter().map(|(c, _)| *c).max().unwrap_or(t.name_col);
+    let first_col = t
+        .columns
+        .iter()
+        .map(|(c, _)| *c)
+        .min()
+        .unwrap_or(t.name_col);
+    let last_col = t
+        .columns
+        .iter()
+        .map(|(c, _)| *c)
+        .max()
+        .unwrap_or(t.name_col);
     let value_cols: Vec<u32> = t.value_columns().map(|(c, _)| c).collect();
     let mut period_cells = Vec::new();
     let first_header = t.header_row.saturating_sub(1);
@@ -244,7 +258,7 @@ fn transposed_region(sheet: &Sheet, t: &Transposed) -> Region {
 
 /// The used range of a sheet without indicator tables, read as one plain table: the
 /// first row with two or more filled cells is the header; columns whose data cells are
-/// mostly numbers are value columns.
+/// at least half numbers are value columns.
 fn plain_region(sheet: &Sheet) -> Option<Region> {
     let (row0, col0) = sheet.start;
     let (row_end, col_end) = sheet.end();
@@ -293,7 +307,7 @@ fn mostly_numbers(sheet: &Sheet, region: &Region, col: u32) -> bool {
         };
         numbers += usize::from(is_number);
     }
-    filled > 0 && numbers * 2 > filled
+    filled > 0 && numbers * 2 >= filled
 }
 
 /// One past the last row of a region's data that holds anything.

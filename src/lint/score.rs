@@ -65,7 +65,7 @@ impl DepartmentScore {
 fn kind_of(file: &FileStatus) -> Option<bool> {
     let ext = crate::ingest::guard::extension(&file.file);
     let readable = crate::inbox::EXTENSIONS.contains(&ext.as_str());
-    (readable && !file.failed).then(|| matches!(ext.as_str(), "csv" | "tsv" | "txt"))
+    (readable && !file.failed).then_some(matches!(ext.as_str(), "csv" | "tsv" | "txt"))
 }
 
 /// The scores, one per department with at least one file read, sorted by department.

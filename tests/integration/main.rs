@@ -8,3 +8,6 @@ mod samples;
 
 /// Command line contract: exit codes, --help, --period, exports, catalogue commands.
 mod cli;
+
+/// Machine-readability lint: one generated sample per rule, a clean file, opendata.csv.
+mod lint;
