@@ -102,10 +102,9 @@ pub fn has_drawings(bytes: &[u8]) -> bool {
     })
 }
 
-/// Whether any worksheet of an xlsx holds `<f>` formula markup. Decompresses the sheets
-/// (the guard did so already) but does not parse them.
+/// Whether any worksheet of an xlsx holds `<f>` formula markup. Streams the sheets
+/// through a small buffer (the guard has bounded their size) without parsing them.
 fn xlsx_has_formulas(bytes: &[u8]) -> bool {
-    use std::io::Read;
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return false;
     };
@@ -116,13 +115,31 @@ fn xlsx_has_formulas(bytes: &[u8]) -> bool {
         .map(|n| n.into_owned())
         .collect();
     names.iter().any(|name| {
-        let mut text = Vec::new();
         zip.by_name(name)
-            .map(|mut e| e.read_to_end(&mut text).is_ok())
+            .map(|mut entry| stream_has_formula(&mut entry))
             .unwrap_or(false)
-            && (memchr::memmem::find(&text, b"<f>").is_some()
-                || memchr::memmem::find(&text, b"<f ").is_some())
     })
+}
+
+/// Searches a stream for `<f>` or `<f ` in 64 KiB chunks, keeping two bytes of overlap.
+fn stream_has_formula(reader: &mut impl std::io::Read) -> bool {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut kept = 0;
+    loop {
+        let n = match reader.read(&mut buf[kept..]) {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => n,
+        };
+        let window = &buf[..kept + n];
+        if memchr::memmem::find(window, b"<f>").is_some()
+            || memchr::memmem::find(window, b"<f ").is_some()
+        {
+            return true;
+        }
+        kept = window.len().min(2);
+        let tail = window.len() - kept;
+        buf.copy_within(tail..tail + kept, 0);
+    }
 }
 
 fn open<'a, R>(cursor: Cursor<&'a [u8]>) -> Result<R, String>
@@ -223,4 +240,19 @@ fn percent_cells(sheets: &mut Sheets<Cursor<&[u8]>>, sheet: &Sheet) -> Vec<(u32,
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_markup_is_found_across_chunk_borders() {
+        let mut text = vec![b' '; 64 * 1024 - 1];
+        text.extend_from_slice(b"<f>SUM(A1)</f>");
+        assert!(stream_has_formula(&mut text.as_slice()));
+        assert!(!stream_has_formula(
+            &mut &b"<c r=\"A1\"><v>1</v></c><fill/>"[..]
+        ));
+    }
 }

@@ -18,18 +18,19 @@ const SPECIAL_SYMBOLS: &[&str] = &[
     "秘",
 ];
 
-/// The text value cells of every region.
+/// The text value cells of every region, sorted, each once.
 fn text_value_cells<'a>(lint: &'a SheetLint) -> Vec<((u32, u32), &'a str)> {
-    let mut out = Vec::new();
-    for region in &lint.regions {
-        for (r, c) in region.value_cells() {
-            if let Value::Text(s) = lint.sheet.get(r, c) {
-                if !out.iter().any(|(p, _)| *p == (r, c)) {
-                    out.push(((r, c), s.as_str()));
-                }
-            }
-        }
-    }
+    let mut out: Vec<((u32, u32), &str)> = lint
+        .regions
+        .iter()
+        .flat_map(|g| g.value_cells())
+        .filter_map(|(r, c)| match lint.sheet.get(r, c) {
+            Value::Text(s) => Some(((r, c), s.as_str())),
+            _ => None,
+        })
+        .collect();
+    out.sort_unstable_by_key(|(p, _)| *p);
+    out.dedup_by_key(|(p, _)| *p);
     out
 }
 
@@ -136,15 +137,14 @@ fn is_layout_text(s: &str) -> bool {
 
 /// 1-5: spaces and line breaks for layout, in the table regions.
 pub fn layout_spaces(lint: &SheetLint) -> Vec<Finding> {
-    let mut cells: Vec<(u32, u32)> = Vec::new();
-    for region in &lint.regions {
-        for (r, c) in region.cells() {
-            let is_layout = matches!(lint.sheet.get(r, c), Value::Text(s) if is_layout_text(s));
-            if is_layout && !cells.contains(&(r, c)) {
-                cells.push((r, c));
-            }
-        }
-    }
+    let mut cells: Vec<(u32, u32)> = lint
+        .regions
+        .iter()
+        .flat_map(|g| g.cells())
+        .filter(|&(r, c)| matches!(lint.sheet.get(r, c), Value::Text(s) if is_layout_text(s)))
+        .collect();
+    cells.sort_unstable();
+    cells.dedup();
     one(
         lint,
         rules::MR_LAYOUT_SPACES,
