@@ -88,7 +88,11 @@ fn score_json(s: &DepartmentScore) -> serde_json::Value {
 /// Findings grouped by file, then the scores, for a terminal.
 fn report_text(result: &Consolidated, findings: &[Finding], scores: &[DepartmentScore]) -> String {
     let mut out = String::new();
-    for file in &result.files {
+    let spreadsheets = result.files.iter().filter(|f| {
+        let ext = shukei::ingest::guard::extension(&f.file);
+        shukei::inbox::EXTENSIONS.contains(&ext.as_str())
+    });
+    for file in spreadsheets {
         let mine: Vec<&Finding> = findings.iter().filter(|f| f.at.file == file.file).collect();
         let dept = file.department.as_deref().unwrap_or("担当課不明");
         let state = if file.failed {
