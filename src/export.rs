@@ -12,7 +12,7 @@ use crate::validate::fmt;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn writer() -> csv::Writer<Vec<u8>> {
+pub(crate) fn writer() -> csv::Writer<Vec<u8>> {
     let mut buf = Vec::with_capacity(64 * 1024);
     buf.extend_from_slice(BOM);
     csv::WriterBuilder::new()
@@ -20,7 +20,7 @@ fn writer() -> csv::Writer<Vec<u8>> {
         .from_writer(buf)
 }
 
-fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
+pub(crate) fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
     // Writing into a Vec cannot fail; into_inner only flushes.
     w.into_inner().unwrap_or_default()
 }
@@ -156,6 +156,8 @@ pub struct Outputs {
     pub values_csv: Option<String>,
     pub issues_csv: Option<String>,
     pub summary_json: Option<String>,
+    /// The consolidated figures as open data (`opendata.csv`).
+    pub opendata_csv: Option<String>,
     pub feedback: Vec<String>,
 }
 

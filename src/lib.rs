@@ -9,7 +9,9 @@
 //! 3. [`normalize`] — pure functions for Japanese text, era periods and numbers with units.
 //! 4. [`validate`] and [`consolidate`] — rules with codes, one figure per indicator × period,
 //!    evaluation against the baseline.
-//! 5. [`report`], [`export`], [`template`], [`feedback`] — the outputs.
+//! 5. [`lint`] — the machine-readability rules (総務省 統一ルール), run on every sheet
+//!    read, as `MR-…` findings and a score per department.
+//! 6. [`report`], [`export`], [`opendata`], [`template`], [`feedback`] — the outputs.
 //!
 //! The library never prints; the binary in `src/main.rs` chooses paths and writes files.
 //!
@@ -28,8 +30,10 @@ pub mod export;
 pub mod feedback;
 pub mod inbox;
 pub mod ingest;
+pub mod lint;
 pub mod model;
 pub mod normalize;
+pub mod opendata;
 pub mod pipeline;
 pub mod report;
 pub mod rules;

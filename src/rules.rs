@@ -1,6 +1,10 @@
 //! Every finding shukei reports: its stable code, severity, Japanese message and fix
 //! hint. The one source for the wording used in issues.csv, the report's 検証結果 sheet,
 //! the terminal and the departments' feedback workbooks.
+//!
+//! Codes start with the severity (`E-`, `W-`, `I-`), except the machine-readability
+//! lint's `MR-` codes ([`crate::lint`]), which are warnings or infos and name the check
+//! item of 総務省「統計表における機械判読可能なデータの表記方法の統一ルール」in their title.
 
 use crate::model::{CellRef, Finding, Severity};
 
@@ -58,6 +62,20 @@ rules! {
     CONFLICT = "E-CONFLICT", Error, "課によって食い違う値", "どちらの値が正しいか、関係課で確認して 1 つにしてください。";
     SUPERSEDED = "I-SUPERSEDED", Info, "新しい提出で置き換えた値", "対応は不要です。新しいファイルの値を使いました。";
     TEMPLATE_ROW_MISSING = "W-TEMPLATE-ROW-MISSING", Warning, "様式の行が削除されている", "様式の行は削除しないでください。値がない場合は空欄のままにしてください。";
+    MR_MULTI_VALUE = "MR-MULTI-VALUE", Warning, "1セルに複数のデータ（統一ルール 1-2）", "1 つのセルには 1 つの値だけを入力してください。内訳や前年値などは別の列に分けてください。";
+    MR_NUMBER_AS_TEXT = "MR-NUMBER-AS-TEXT", Warning, "文字列として保存された数値（統一ルール 1-3）", "セルの表示形式を「数値」（または「標準」）にして、数値として入力し直してください。";
+    MR_UNIT_IN_CELL = "MR-UNIT-IN-CELL", Warning, "数値のセルに単位や記号（統一ルール 1-3）", "セルには数値だけを入力し、単位（%・件・人など）は単位列か見出しに書いてください。";
+    MR_MERGED_CELLS = "MR-MERGED-CELLS", Warning, "セルの結合（統一ルール 1-4）", "セルの結合を解除し、見出しや値はそれぞれのセルに入力してください。";
+    MR_LAYOUT_SPACES = "MR-LAYOUT-SPACES", Info, "スペースや改行で体裁を整えている（統一ルール 1-5）", "文字の前後や間のスペース・セル内の改行を削除し、列幅や配置の設定で見た目を整えてください。";
+    MR_ITEM_OMITTED = "MR-ITEM-OMITTED", Warning, "項目名の省略（統一ルール 1-6）", "空欄の見出しには項目名を入力し、「同上」「〃」は省略せずに同じ内容を入力してください。";
+    MR_FORMULA = "MR-FORMULA", Info, "数式が残っている（統一ルール 1-7）", "提出前に数式のセルをコピーし「値として貼り付け」で数値にしてください。";
+    MR_PICTURE = "MR-PICTURE", Warning, "図形・画像・グラフ（統一ルール 1-8）", "図形・画像・グラフ・テキストボックスは削除し、必要な情報はセルに入力してください。";
+    MR_UNIT_MISSING = "MR-UNIT-MISSING", Warning, "単位の記載がない（統一ルール 1-9）", "「単位」列を設けるか、見出しに「(%)」「(件)」のように単位を書いてください。";
+    MR_MACHINE_DEPENDENT = "MR-MACHINE-DEPENDENT", Warning, "機種依存文字（統一ルール 1-10）", "機種依存文字を置き換えてください（①→(1)、㈱→(株)、㍻→平成、Ⅰ→I、㎏→kg など）。";
+    MR_ERA_ONLY = "MR-ERA-ONLY", Info, "和暦だけの時点表記（統一ルール 1-11）", "年度は西暦で書くか、和暦に西暦を併記してください（例: 2024年度、令和6年度(2024年度)）。";
+    MR_SPECIAL_SYMBOL = "MR-SPECIAL-SYMBOL", Warning, "数値の列に特殊記号（統一ルール 1-13）", "「***」「X」「…」などの記号は使わず、値がない場合は空欄にして、理由は備考列に書いてください。";
+    MR_TABLE_SPLIT = "MR-TABLE-SPLIT", Warning, "空行・空列で分断された表（統一ルール 2-1）", "表の途中の空行・空列を削除し、1 つの表として続けて入力してください。";
+    MR_MULTIPLE_TABLES = "MR-MULTIPLE-TABLES", Info, "1シートに複数の表（統一ルール 2-2）", "表ごとにシートを分けるか、1 つの表にまとめてください（展開方向などは列で区別できます）。";
 }
 
 impl Rule {
@@ -116,7 +134,13 @@ mod tests {
                 Severity::Warning => "W-",
                 Severity::Info => "I-",
             };
-            assert!(rule.code.starts_with(prefix), "{}", rule.code);
+            if rule.code.starts_with("MR-") {
+                // The machine-readability lint: its own prefix, never an error.
+                assert_ne!(rule.severity, Severity::Error, "{}", rule.code);
+                assert!(rule.title.contains("統一ルール"), "{}", rule.code);
+            } else {
+                assert!(rule.code.starts_with(prefix), "{}", rule.code);
+            }
             assert!(!rule.hint.is_empty());
         }
     }

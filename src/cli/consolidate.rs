@@ -35,7 +35,8 @@ pub struct Args {
     /// Reporting period: FY2024, 2024-11, 令和6年11月, R6.11. Default: the latest found.
     #[arg(long, value_name = "P")]
     pub period: Option<String>,
-    /// Also write values.csv, issues.csv and summary.json into this folder.
+    /// Also write values.csv, issues.csv, summary.json and opendata.csv (the figures as
+    /// open data) into this folder.
     #[arg(long, value_name = "DIR")]
     pub export_dir: Option<PathBuf>,
     /// Also write one feedback workbook per department into this folder: a 差し戻し
@@ -204,6 +205,12 @@ fn write_outputs(
         let summary_path = dir.join("summary.json");
         write_atomic(&values, &export::values_csv(catalogue, result))?;
         write_atomic(&issues, &export::issues_csv(result))?;
+        let opendata = dir.join("opendata.csv");
+        write_atomic(
+            &opendata,
+            &shukei::opendata::opendata_csv(catalogue, result),
+        )?;
+        outputs.opendata_csv = Some(opendata.display().to_string());
         outputs.values_csv = Some(values.display().to_string());
         outputs.issues_csv = Some(issues.display().to_string());
         outputs.summary_json = Some(summary_path.display().to_string());

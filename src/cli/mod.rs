@@ -6,6 +6,7 @@
 mod catalogue;
 mod consolidate;
 mod inputs;
+mod lint;
 mod lock;
 mod log;
 mod output;
@@ -41,6 +42,19 @@ pub enum Commands {
     Template(template::Args),
     /// Check, show or export the indicator catalogue.
     Catalogue(catalogue::Args),
+    /// Check submissions against the national machine-readability rules (総務省 統一ルール).
+    ///
+    /// Prints the MR-… findings of each file — one datum per cell, numbers stored as
+    /// numbers, units in number cells, merged cells, spaces or line breaks for layout,
+    /// omitted headings (blank, 同上, 〃), formulas, pictures and shapes, units not
+    /// stated, 機種依存文字, 和暦-only years, special symbols (***, X) in number columns,
+    /// tables split by blank rows or columns, several tables on a sheet — with the cell
+    /// or range and how to fix it, then each department's score: the rules met out of
+    /// those that apply. The same checks run inside `consolidate` and `validate`.
+    ///
+    /// Exit codes: 0 = checked (whatever was found: the rules are advice, not errors);
+    /// 2 = could not run (bad arguments, an input path that does not exist).
+    Lint(lint::Args),
 }
 
 /// The process exit code.
@@ -71,6 +85,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Commands::Validate(args) => validate::run(args),
         Commands::Template(args) => template::run(args),
         Commands::Catalogue(args) => catalogue::run(args),
+        Commands::Lint(args) => lint::run(args),
     };
     match result {
         Ok(code) => code,

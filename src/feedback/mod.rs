@@ -99,7 +99,11 @@ pub fn feedback_plan(result: &Consolidated) -> Vec<(String, Kind)> {
 
 fn kind_of(result: &Consolidated, department: &str) -> Kind {
     let scope = Scope::new(result, department);
-    let to_fix = scope.own.iter().any(|f| f.severity != Severity::Info);
+    // Machine-readability advice (MR-…) is shown but alone does not call for a 差し戻し.
+    let to_fix = scope
+        .own
+        .iter()
+        .any(|f| f.severity != Severity::Info && !f.code.starts_with("MR-"));
     if to_fix || !owed(result, department).is_empty() {
         Kind::Return
     } else {

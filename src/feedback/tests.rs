@@ -170,16 +170,28 @@ fn values_sheet_shows_status_and_notes_problem_cells() {
         .iter()
         .filter(|v| sheets::test_value_note(&ctx, v, &scope.own).is_some())
         .count();
-    assert_eq!(noted, 3, "superseded D2 and two not-responsible D4");
+    // superseded D2, the two not-responsible D4 cells, and the cells with a unit typed
+    // into the number (MR-UNIT-IN-CELL: D5 and D7 of both files)
+    assert_eq!(
+        noted, 6,
+        "superseded D2, not-responsible D4, units in D5/D7"
+    );
 }
 
 #[test]
 fn receipt_is_short_and_cross_department_findings_are_apart() {
     let sheets = read_back("資産管理課");
     let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+    // 指摘事項 holds only machine-readability advice (MR-…), which alone calls for no
+    // 差し戻し: the department still gets a receipt.
     assert_eq!(
         names,
-        ["受領確認", "提出内容", "他課からの提出に関する参考"]
+        [
+            "受領確認",
+            "指摘事項",
+            "提出内容",
+            "他課からの提出に関する参考"
+        ]
     );
     let cover = sheet(&sheets, "受領確認");
     assert!(cover[0][0].contains("受領確認"));

@@ -103,6 +103,7 @@ pub fn read_csv(bytes: &[u8], file_name: &str, max_cells: u64) -> Result<(Workbo
         sheets: vec![Sheet::from_rows("", rows)],
         defined_names: Vec::new(),
         encoding: Some(decoded.encoding.name()),
+        has_drawings: false,
     };
     Ok((workbook, decoded.lossy))
 }

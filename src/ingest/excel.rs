@@ -4,6 +4,11 @@
 //! cached values; merged regions come from xlsx and xls (calamine has none for ods and
 //! xlsb); percent number formats come from xlsx styles, fetched only for sheets that hold
 //! fractions, since reading styles parses the sheet a second time.
+//!
+//! For the machine-readability lint ([`crate::lint`]) two more facts are read cheaply:
+//! which cells hold formulas (calamine parses a sheet again for them, so an xlsx is
+//! first searched for `<f>` markup and skipped when it has none), and whether the zip
+//! holds pictures, shapes or charts (its entry names only; nothing is decompressed).
 
 use std::io::Cursor;
 
@@ -25,6 +30,7 @@ pub fn read_workbook(bytes: &[u8], format: Format) -> Result<Workbook, String> {
         Format::Csv => return Err("CSV は excel リーダーでは読みません".to_string()),
     };
     let metadata = sheets.sheets_metadata().to_vec();
+    let formulas_possible = format != Format::Xlsx || xlsx_has_formulas(bytes);
     let defined_names = sheets.defined_names().to_vec();
     let mut out = Vec::with_capacity(metadata.len());
     for meta in metadata {
@@ -43,6 +49,9 @@ pub fn read_workbook(bytes: &[u8], format: Format) -> Result<Workbook, String> {
             .collect();
         sheet.merges = merges(&mut sheets, &meta.name);
         sheet.percent_cells = percent_cells(&mut sheets, &sheet);
+        if formulas_possible {
+            sheet.formula_cells = formula_cells(&mut sheets, &meta.name);
+        }
         out.push(sheet);
     }
     Ok(Workbook {
@@ -50,7 +59,87 @@ pub fn read_workbook(bytes: &[u8], format: Format) -> Result<Workbook, String> {
         sheets: out,
         defined_names,
         encoding: None,
+        has_drawings: has_drawings(bytes),
     })
+}
+
+/// Absolute positions of the cells of a sheet that hold a formula, sorted.
+fn formula_cells(sheets: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Vec<(u32, u32)> {
+    let Ok(range) = sheets.worksheet_formula(name) else {
+        return Vec::new();
+    };
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    let mut out: Vec<(u32, u32)> = range
+        .used_cells()
+        .filter(|(_, _, f)| !f.trim().is_empty())
+        .map(|(r, c, _)| (row0 + r as u32, col0 + c as u32))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// The names of a zip's entries (empty when it is not a zip).
+fn zip_names(bytes: &[u8]) -> Vec<String> {
+    zip::ZipArchive::new(Cursor::new(bytes))
+        .map(|z| {
+            z.file_names()
+                .filter_map(Result::ok)
+                .map(|n| n.into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether an xlsx/ods holds pictures, shapes or charts. Legacy VML drawings only carry
+/// cell comments, so they do not count.
+pub fn has_drawings(bytes: &[u8]) -> bool {
+    zip_names(bytes).iter().any(|n| {
+        n.starts_with("xl/media/")
+            || n.starts_with("xl/charts/")
+            || (n.starts_with("xl/drawings/") && n.ends_with(".xml") && !n.contains("/_rels/"))
+            || n.starts_with("Pictures/")
+            || n.starts_with("Object ")
+    })
+}
+
+/// Whether any worksheet of an xlsx holds `<f>` formula markup. Streams the sheets
+/// through a small buffer (the guard has bounded their size) without parsing them.
+fn xlsx_has_formulas(bytes: &[u8]) -> bool {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return false;
+    };
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| n.contains("worksheets/") && n.ends_with(".xml"))
+        .map(|n| n.into_owned())
+        .collect();
+    names.iter().any(|name| {
+        zip.by_name(name)
+            .map(|mut entry| stream_has_formula(&mut entry))
+            .unwrap_or(false)
+    })
+}
+
+/// Searches a stream for `<f>` or `<f ` in 64 KiB chunks, keeping two bytes of overlap.
+fn stream_has_formula(reader: &mut impl std::io::Read) -> bool {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut kept = 0;
+    loop {
+        let n = match reader.read(&mut buf[kept..]) {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => n,
+        };
+        let window = &buf[..kept + n];
+        if memchr::memmem::find(window, b"<f>").is_some()
+            || memchr::memmem::find(window, b"<f ").is_some()
+        {
+            return true;
+        }
+        kept = window.len().min(2);
+        let tail = window.len() - kept;
+        buf.copy_within(tail..tail + kept, 0);
+    }
 }
 
 fn open<'a, R>(cursor: Cursor<&'a [u8]>) -> Result<R, String>
@@ -151,4 +240,19 @@ fn percent_cells(sheets: &mut Sheets<Cursor<&[u8]>>, sheet: &Sheet) -> Vec<(u32,
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_markup_is_found_across_chunk_borders() {
+        let mut text = vec![b' '; 64 * 1024 - 1];
+        text.extend_from_slice(b"<f>SUM(A1)</f>");
+        assert!(stream_has_formula(&mut text.as_slice()));
+        assert!(!stream_has_formula(
+            &mut &b"<c r=\"A1\"><v>1</v></c><fill/>"[..]
+        ));
+    }
 }

@@ -79,6 +79,9 @@ pub struct Sheet {
     pub merges: Vec<Merge>,
     /// Absolute positions of number cells formatted as a percentage, sorted.
     pub percent_cells: Vec<(u32, u32)>,
+    /// Absolute positions of cells holding a formula, sorted (for the lint; empty for
+    /// CSV and when the workbook has no formulas).
+    pub formula_cells: Vec<(u32, u32)>,
 }
 
 impl Sheet {
@@ -92,6 +95,7 @@ impl Sheet {
             cells: Vec::new(),
             merges: Vec::new(),
             percent_cells: Vec::new(),
+            formula_cells: Vec::new(),
         }
     }
 
@@ -189,6 +193,9 @@ pub struct Workbook {
     pub defined_names: Vec<(String, String)>,
     /// For CSV files: the encoding that was detected (e.g. `Shift_JIS`).
     pub encoding: Option<&'static str>,
+    /// The workbook holds pictures, shapes or charts (zip entries such as `xl/media/`,
+    /// `xl/drawings/drawing1.xml`, ODS `Pictures/`), for the lint.
+    pub has_drawings: bool,
 }
 
 #[cfg(test)]

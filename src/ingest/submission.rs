@@ -151,12 +151,22 @@ pub fn scan_workbook(
         for table in &transposed {
             ex.transposed(sheet, table);
         }
+        // shukei's own templates are machine-readable by their metadata; lint the rest.
+        if template.is_none() {
+            let lint =
+                crate::lint::lint_sheet(&sub.file, workbook.format, sheet, &found, &transposed);
+            ex.findings.extend(lint);
+        }
         tables += count;
     }
     let value_findings = ex
         .findings
         .iter()
         .any(|f| f.indicator_id.is_some() || f.code == rules::INDICATOR_UNKNOWN.code);
+    if template.is_none() {
+        ex.findings
+            .extend(crate::lint::lint_file(&sub.file, workbook));
+    }
     if tables == 0 || (ex.records.is_empty() && !value_findings) {
         let at = CellRef::file(&sub.file);
         let message = if tables == 0 {

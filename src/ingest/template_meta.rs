@@ -48,7 +48,7 @@ pub struct TemplateMeta {
 ///     vec![t("fiscal_year"), t("FY2025")],
 ///     vec![t("indicator"), t("32-0-1")],
 /// ]);
-/// let wb = Workbook { format: Format::Xlsx, sheets: vec![meta], defined_names: vec![], encoding: None };
+/// let wb = Workbook { format: Format::Xlsx, sheets: vec![meta], defined_names: vec![], encoding: None, has_drawings: false };
 /// let read = read_template_meta(&wb).unwrap();
 /// assert_eq!((read.department.as_str(), read.indicators.len()), ("人事課", 1));
 /// ```
@@ -185,6 +185,7 @@ mod tests {
             sheets,
             defined_names: vec![],
             encoding: None,
+            has_drawings: false,
         }
     }
 

@@ -144,7 +144,19 @@ fn a_clean_department_gets_a_receipt() {
         .path("fb/差し戻し_支え合い協働推進課_令和6年11月.xlsx")
         .exists());
     let mut wb = open_workbook_auto(&receipt).unwrap();
-    assert_eq!(wb.sheet_names(), ["受領確認", "提出内容"]);
+    // 指摘事項 carries only machine-readability advice (警告/参考 of the MR-… rules,
+    // which alone call for no 差し戻し), never an error.
+    assert_eq!(wb.sheet_names(), ["受領確認", "指摘事項", "提出内容"]);
+    let advice = wb.worksheet_range("指摘事項").unwrap();
+    let cells: Vec<String> = advice
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    assert!(!cells.iter().any(|t| t == "エラー"), "{cells:?}");
+    assert!(
+        cells.iter().any(|t| t.contains("単位の記載がありません")),
+        "{cells:?}"
+    );
     let values = wb.worksheet_range("提出内容").unwrap();
     // 10 values from its two files, all used.
     let statuses: Vec<String> = values

@@ -21,3 +21,6 @@ mod feedback;
 /// Input templates: generation, the round trip through another writer, badly filled
 /// templates, and templates/入力様式 kept in sync with the catalogue.
 mod template;
+
+/// Machine-readability lint: one generated sample per rule, a clean file, opendata.csv.
+mod lint;

@@ -1,0 +1,254 @@
+//! Rules about what a cell holds: one datum per cell (1-2), numbers stored as numbers
+//! without units (1-3), spaces and line breaks for layout (1-5), formulas (1-7),
+//! 機種依存文字 (1-10) and special symbols in number columns (1-13).
+//!
+//! Each gives at most one finding per sheet, listing the cells.
+
+use crate::ingest::grid::{Format, Value};
+use crate::model::Finding;
+use crate::normalize::number::{parse_value, ParsedValue};
+use crate::normalize::text::{has_machine_dependent_chars, is_pending_text, nfkc};
+use crate::rules;
+
+use super::{one, SheetLint};
+
+/// Marks for suppressed or unavailable figures (after NFKC, trimmed).
+const SPECIAL_SYMBOLS: &[&str] = &[
+    "*", "**", "***", "****", "x", "X", "xx", "XX", "×", "χ", "…", "...", "‥", "..", "#", "秘匿",
+    "秘",
+];
+
+/// The text value cells of every region, sorted, each once.
+fn text_value_cells<'a>(lint: &'a SheetLint) -> Vec<((u32, u32), &'a str)> {
+    let mut out: Vec<((u32, u32), &str)> = lint
+        .regions
+        .iter()
+        .flat_map(|g| g.value_cells())
+        .filter_map(|(r, c)| match lint.sheet.get(r, c) {
+            Value::Text(s) => Some(((r, c), s.as_str())),
+            _ => None,
+        })
+        .collect();
+    out.sort_unstable_by_key(|(p, _)| *p);
+    out.dedup_by_key(|(p, _)| *p);
+    out
+}
+
+fn is_special_symbol(s: &str) -> bool {
+    let t = nfkc(s);
+    SPECIAL_SYMBOLS.contains(&t.trim())
+}
+
+/// Number groups in a text (`412（うち50）` has two).
+fn number_groups(s: &str) -> usize {
+    let t = nfkc(s);
+    let mut groups = 0;
+    let mut in_number = false;
+    for c in t.chars() {
+        let digit = c.is_ascii_digit();
+        let joiner = in_number && (c == ',' || c == '.');
+        if digit && !in_number {
+            groups += 1;
+        }
+        in_number = digit || joiner;
+    }
+    groups
+}
+
+/// 1-2: several data in one cell (`412（うち50）`, `3/17`, `66.8%／70.0%`).
+pub fn multi_value(lint: &SheetLint) -> Vec<Finding> {
+    let cells: Vec<(u32, u32)> = text_value_cells(lint)
+        .into_iter()
+        .filter(|(_, s)| matches!(parse_value(s), ParsedValue::Text(_)) && number_groups(s) >= 2)
+        .map(|(p, _)| p)
+        .collect();
+    one(
+        lint,
+        rules::MR_MULTI_VALUE,
+        &cells,
+        "1 つのセルに複数の値が入っています",
+    )
+}
+
+/// Text that reads as a plain number but is not one as stored: in a workbook any text,
+/// in a CSV one with separators, signs or full-width digits (`1,234`, `△5`, `１２３`).
+fn is_number_as_text(s: &str, format: Format) -> bool {
+    let ParsedValue::Number(q) = parse_value(s) else {
+        return false;
+    };
+    if q.unit.is_some() || q.unit_text.is_some() {
+        return false;
+    }
+    format != Format::Csv || !is_plain_decimal(s.trim())
+}
+
+/// `-1234.5`: the form every program reads.
+pub fn is_plain_decimal(s: &str) -> bool {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    let mut parts = body.splitn(2, '.');
+    let int = parts.next().unwrap_or("");
+    let frac = parts.next();
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// 1-3: numbers kept as text.
+pub fn number_as_text(lint: &SheetLint) -> Vec<Finding> {
+    let cells: Vec<(u32, u32)> = text_value_cells(lint)
+        .into_iter()
+        .filter(|(_, s)| is_number_as_text(s, lint.format))
+        .map(|(p, _)| p)
+        .collect();
+    let what = if lint.format == Format::Csv {
+        "数値に桁区切り・記号・全角数字が含まれています"
+    } else {
+        "数値が文字列として保存されています"
+    };
+    one(lint, rules::MR_NUMBER_AS_TEXT, &cells, what)
+}
+
+/// 1-3: units typed into number cells (`262 団体`, `97.1%`).
+pub fn unit_in_cell(lint: &SheetLint) -> Vec<Finding> {
+    let cells: Vec<(u32, u32)> = text_value_cells(lint)
+        .into_iter()
+        .filter(|(_, s)| {
+            matches!(parse_value(s), ParsedValue::Number(q) if q.unit.is_some() || q.unit_text.is_some())
+        })
+        .map(|(p, _)| p)
+        .collect();
+    one(
+        lint,
+        rules::MR_UNIT_IN_CELL,
+        &cells,
+        "数値のセルに単位が入力されています",
+    )
+}
+
+/// Spaces or line breaks used for layout: leading or trailing spaces, a full-width
+/// space or two spaces inside, or a line break.
+fn is_layout_text(s: &str) -> bool {
+    let trimmed = s.trim_matches(|c: char| c.is_whitespace());
+    if trimmed.is_empty() {
+        return false;
+    }
+    trimmed.len() != s.len() || s.contains(['\n', '\r', '\u{3000}']) || s.contains("  ")
+}
+
+/// 1-5: spaces and line breaks for layout, in the table regions.
+pub fn layout_spaces(lint: &SheetLint) -> Vec<Finding> {
+    let mut cells: Vec<(u32, u32)> = lint
+        .regions
+        .iter()
+        .flat_map(|g| g.cells())
+        .filter(|&(r, c)| matches!(lint.sheet.get(r, c), Value::Text(s) if is_layout_text(s)))
+        .collect();
+    cells.sort_unstable();
+    cells.dedup();
+    one(
+        lint,
+        rules::MR_LAYOUT_SPACES,
+        &cells,
+        "スペースや改行で体裁を整えたセルがあります",
+    )
+}
+
+/// 1-7: formulas left in the tables.
+pub fn formulas(lint: &SheetLint) -> Vec<Finding> {
+    let cells: Vec<(u32, u32)> = lint
+        .sheet
+        .formula_cells
+        .iter()
+        .copied()
+        .filter(|&(r, c)| {
+            lint.regions.iter().any(|g| {
+                (g.header_row..g.data_end).contains(&r) && (g.first_col..=g.last_col).contains(&c)
+            })
+        })
+        .collect();
+    one(
+        lint,
+        rules::MR_FORMULA,
+        &cells,
+        "表の中に数式が残っています",
+    )
+}
+
+/// 1-10: 機種依存文字 anywhere on the sheet, checked on the raw text.
+pub fn machine_dependent(lint: &SheetLint) -> Vec<Finding> {
+    let mut chars: Vec<char> = Vec::new();
+    let mut cells = Vec::new();
+    for (pos, text) in lint.text_cells() {
+        let found = has_machine_dependent_chars(text);
+        if found.is_empty() {
+            continue;
+        }
+        cells.push(pos);
+        for c in found {
+            if !chars.contains(&c) {
+                chars.push(c);
+            }
+        }
+    }
+    let listed: String = chars.iter().collect();
+    one(
+        lint,
+        rules::MR_MACHINE_DEPENDENT,
+        &cells,
+        &format!("機種依存文字（{listed}）が使われています"),
+    )
+}
+
+/// 1-13: special symbols (`***`, `X`, `…`) in number columns. 調査中 and dashes are
+/// left to validation (W-VALUE-PENDING; a dash means no value).
+pub fn special_symbols(lint: &SheetLint) -> Vec<Finding> {
+    let cells: Vec<(u32, u32)> = text_value_cells(lint)
+        .into_iter()
+        .filter(|(_, s)| is_special_symbol(s) && !is_pending_text(s))
+        .map(|(p, _)| p)
+        .collect();
+    one(
+        lint,
+        rules::MR_SPECIAL_SYMBOL,
+        &cells,
+        "数値の列に特殊記号が入力されています",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_groups_count_separate_numbers() {
+        let cases = [
+            ("412（うち50）", 2),
+            ("3/17 団体", 2),
+            ("1,234.5", 1),
+            ("調査中", 0),
+        ];
+        for (input, want) in cases {
+            assert_eq!(number_groups(input), want, "input: {input:?}");
+        }
+    }
+
+    #[test]
+    fn plain_decimals_are_what_every_program_reads() {
+        for ok in ["262", "-1234", "97.1", "0.5"] {
+            assert!(is_plain_decimal(ok), "input: {ok:?}");
+        }
+        for bad in ["1,234", "△5", "１２３", "97.", ".5", "", "-"] {
+            assert!(!is_plain_decimal(bad), "input: {bad:?}");
+        }
+    }
+
+    #[test]
+    fn layout_text_is_padding_or_line_breaks() {
+        for yes in [" 市税", "令和6年度\n実績", "氏　名", "a  b"] {
+            assert!(is_layout_text(yes), "input: {yes:?}");
+        }
+        for no in ["市 SNS のフォロワー数", "指標名", "", "   "] {
+            assert!(!is_layout_text(no), "input: {no:?}");
+        }
+    }
+}
