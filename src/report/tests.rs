@@ -1,0 +1,1 @@
+//! Unit tests of the report: built from the samples through the pipeline.
