@@ -107,7 +107,11 @@ fn write_row(sheet: &mut Worksheet, ctx: &Ctx, row: u32, ind: &Indicator) -> Res
     sheet.write_with_format(row, 4, ind.unit.symbol(), &s.center)?;
     let number = s.number(ind.unit);
     write_number(sheet, s, row, 5, ind.baseline, &number)?;
-    sheet.write_with_format(row, 6, ind.baseline_fy.label_ja(), &s.center)?;
+    let baseline_fy = match ind.baseline {
+        Some(_) => ind.baseline_fy.label_ja(),
+        None => "—".to_string(),
+    };
+    sheet.write_with_format(row, 6, baseline_fy, &s.center)?;
     let mut col = 7u16;
     let mut notes = Vec::new();
     for fy in &ctx.years {

@@ -27,7 +27,7 @@ mod summary;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 
@@ -112,6 +112,16 @@ impl<'a> Ctx<'a> {
     /// The fiscal-year figure of an indicator.
     pub fn year_figure(&self, id: &str, fy: FiscalYear) -> Option<&'a Figure> {
         self.result.year_figure(id, fy)
+    }
+
+    /// Files that were not submissions (README, images): listed as 対象外.
+    pub fn skipped_files(&self) -> BTreeSet<&'a str> {
+        self.result
+            .findings
+            .iter()
+            .filter(|f| f.code == crate::rules::FILE_SKIPPED.code)
+            .map(|f| f.at.file.as_str())
+            .collect()
     }
 
     /// The indicators of a policy, in catalogue order.

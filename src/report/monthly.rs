@@ -10,6 +10,7 @@ use super::style;
 use super::{partial_note, sheet, Ctx};
 use crate::catalogue::{Aggregation, Indicator};
 use crate::model::{Month, Period};
+use crate::width::column_width;
 
 /// Columns before the months: ID, 指標名, 単位, 集計方法.
 const LEAD: u16 = 4;
@@ -26,6 +27,37 @@ pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError>
     let title = format!("月次推移（{}）", ctx.fiscal_year.label_ja());
     sheet.write_with_format(0, 0, title.as_str(), &s.title)?;
     let header = 2;
+    let last_col = write_header(sheet, ctx, header, &months)?;
+    let listed: Vec<&Indicator> = ctx
+        .cat
+        .indicators
+        .iter()
+        .filter(|i| listed(ctx, i, &months))
+        .collect();
+    let mut row = header;
+    for ind in &listed {
+        row += 1;
+        write_row(sheet, ctx, row, ind, &months)?;
+    }
+    if listed.is_empty() {
+        let note = "この年度の月次の値はありません";
+        sheet.write_with_format(row + 1, 0, note, &s.small)?;
+    } else {
+        sheet.autofilter(header, 0, row, last_col)?;
+    }
+    sheet.set_freeze_panes(header + 1, 2)?;
+    style::set_widths(sheet, &widths(ctx, &listed, months.len()))?;
+    style::print_setup(sheet, true, Some((header, header)))?;
+    Ok(())
+}
+
+/// The header row; returns the last column.
+fn write_header(
+    sheet: &mut Worksheet,
+    ctx: &Ctx,
+    header: u32,
+    months: &[Month],
+) -> Result<u16, XlsxError> {
     let mut titles: Vec<String> = ["ID", "指標名", "単位", "集計方法"]
         .map(String::from)
         .to_vec();
@@ -35,32 +67,25 @@ pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError>
         "推移".to_string(),
     ]);
     for (col, t) in (0u16..).zip(&titles) {
-        sheet.write_with_format(header, col, t.as_str(), &s.header)?;
+        sheet.write_with_format(header, col, t.as_str(), &ctx.styles.header)?;
     }
     sheet.set_row_height(header, 30)?;
-    let mut row = header;
-    for ind in ctx
-        .cat
-        .indicators
+    Ok((titles.len() - 1) as u16)
+}
+
+/// Column widths; the year column fits its numbers with unit and note.
+fn widths(ctx: &Ctx, listed: &[&Indicator], months: usize) -> Vec<f64> {
+    let year_texts: Vec<String> = listed
         .iter()
-        .filter(|i| listed(ctx, i, &months))
-    {
-        row += 1;
-        write_row(sheet, ctx, row, ind, &months)?;
-    }
-    if row == header {
-        let note = "この年度の月次の値はありません";
-        sheet.write_with_format(row + 1, 0, note, &s.small)?;
-    } else {
-        sheet.autofilter(header, 0, row, (titles.len() - 1) as u16)?;
-    }
-    sheet.set_freeze_panes(header + 1, 2)?;
+        .map(|i| super::policy::figure_text(ctx, i, ctx.fiscal_year))
+        .collect();
     let mut widths = vec![8.0, NAME_WIDTH, 7.0, 8.0];
-    widths.extend(months.iter().map(|_| 10.0));
-    widths.extend([12.0, 16.0]);
-    style::set_widths(sheet, &widths)?;
-    style::print_setup(sheet, true, Some((header, header)))?;
-    Ok(())
+    widths.extend(std::iter::repeat_n(10.0, months));
+    widths.extend([
+        column_width(year_texts.iter().map(String::as_str), 12.0, 30.0) + 1.0,
+        16.0,
+    ]);
+    widths
 }
 
 /// Monthly indicators, and annual ones that received months anyway.

@@ -24,7 +24,19 @@ const DEFAULT_BASELINE_FY: FiscalYear = FiscalYear(2022);
 const ROW: f64 = 13.5;
 /// Printable height of an A4 landscape page with the margins of [`style::print_setup`],
 /// in points, less the repeated title row.
-const PAGE: f64 = 595.0 - 0.6 * 2.0 * 72.0 - 36.0 - 28.0;
+const PAGE: f64 = 595.0 - 0.6 * 2.0 * 72.0 - 26.0;
+/// Printable width of the same page, in points.
+const PAGE_WIDTH: f64 = 842.0 - 0.5 * 2.0 * 72.0;
+
+/// The page height available at the print scale that fitting `widths` (in characters)
+/// to one page wide gives. Estimated with 8 pixels a character, on the safe side: a
+/// break placed too early wastes paper, one placed too late lets the printer split a
+/// table.
+fn page_height(widths: &[f64]) -> f64 {
+    let pixels: f64 = widths.iter().map(|w| w * 8.0 + 5.0).sum();
+    let scale = (PAGE_WIDTH / (pixels * 0.75)).min(1.0);
+    PAGE / scale
+}
 
 /// Rows written so far, their heights and the blocks that must not be split.
 struct Layout {
@@ -53,11 +65,11 @@ impl Layout {
     }
 
     /// Page breaks before blocks that would not fit on the current page.
-    fn breaks(&self) -> Vec<u32> {
+    fn breaks(&self, page: f64) -> Vec<u32> {
         let mut breaks = Vec::new();
         let mut used = 0.0;
         for &(first, height) in &self.blocks {
-            if used > 0.0 && used + height > PAGE {
+            if used > 0.0 && used + height > page {
                 breaks.push(first);
                 used = 0.0;
             }
@@ -97,13 +109,12 @@ pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx, policy: &Policy) -> Resu
         }
         write_table(sheet, ctx, &mut layout, &heading, &rows)?;
     }
-    write_notes(sheet, ctx, &mut layout, last_col)?;
     layout.block_height +=
         super::actions::write_policy_items(sheet, ctx, policy.number, &mut layout.row, last_col)?;
     layout.close_block();
     style::set_widths(sheet, &widths)?;
     style::print_setup(sheet, true, Some((0, 0)))?;
-    sheet.set_page_breaks(&layout.breaks())?;
+    sheet.set_page_breaks(&layout.breaks(page_height(&widths)))?;
     sheet.set_print_gridlines(false);
     Ok(())
 }
@@ -148,7 +159,7 @@ fn baseline_note(ind: &Indicator) -> String {
 }
 
 /// What a year cell shows: `740,454 件/月 (8/12か月)` or `—`.
-fn figure_text(ctx: &Ctx, ind: &Indicator, fy: FiscalYear) -> String {
+pub(super) fn figure_text(ctx: &Ctx, ind: &Indicator, fy: FiscalYear) -> String {
     match ctx.year_figure(&ind.id, fy) {
         Some(f) => format!(
             "{} {} {}",
@@ -182,8 +193,15 @@ fn write_title(
     let total: f64 = widths.iter().sum();
     sheet.merge_range(4, 0, 4, last, &policy.purpose, &s.note)?;
     layout.height(sheet, 4, style::wrapped_height(&[(&policy.purpose, total)]))?;
-    layout.block_height += ROW * 3.0;
-    layout.row = 6;
+    let notes = [
+        "※基準値は原則として令和4年度実績値、それ以外の場合は()書きで基準年度等を示しています。",
+        "※「(8/12か月)」のような表示は、月次の値から集計した途中の値（報告済みの月数/対象の月数）です。",
+    ];
+    for (row, note) in (5u32..).zip(notes) {
+        sheet.merge_range(row, 0, row, last, note, &s.small)?;
+    }
+    layout.block_height += ROW * 5.0;
+    layout.row = 8;
     layout.close_block();
     Ok(())
 }
@@ -246,26 +264,5 @@ fn write_indicator(
     }
     sheet.write_with_format(row, col, ind.trend.arrow(), &s.center)?;
     sheet.write_with_format(row, col + 1, ctx.grade(&ind.id).label_ja(), &s.center)?;
-    Ok(())
-}
-
-/// The plan's note on baseline years, and what `(8/12か月)` means.
-fn write_notes(
-    sheet: &mut Worksheet,
-    ctx: &Ctx,
-    layout: &mut Layout,
-    last: u16,
-) -> Result<(), XlsxError> {
-    let s = &ctx.styles;
-    let row = layout.row.saturating_sub(1);
-    let notes = [
-        "※基準値は原則として令和4年度実績値、それ以外の場合は()書きで基準年度等を示しています。",
-        "※「(8/12か月)」のような表示は、月次の値から集計した途中の値（報告済みの月数/対象の月数）です。",
-    ];
-    for (r, note) in (row..).zip(notes) {
-        sheet.merge_range(r, 0, r, last, note, &s.small)?;
-    }
-    layout.row = row + notes.len() as u32 + 1;
-    layout.block_height += ROW * (notes.len() as f64 + 1.0);
     Ok(())
 }

@@ -47,8 +47,8 @@ pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError>
     let widths = [
         column_width(depts, 16.0, 24.0),
         12.0,
-        9.0,
-        9.0,
+        10.0,
+        10.0,
         8.0,
         FILES_WIDTH,
         IDS_WIDTH,
@@ -126,10 +126,11 @@ fn write_files(sheet: &mut Worksheet, ctx: &Ctx, row: u32) -> Result<(), XlsxErr
     for (col, t) in (0u16..).zip(titles) {
         sheet.write_with_format(header, col, t, &s.header)?;
     }
+    let skipped = ctx.skipped_files();
     let mut r = header;
     for f in &ctx.result.files {
         r += 1;
-        write_file(sheet, ctx, r, f)?;
+        write_file(sheet, ctx, r, f, skipped.contains(f.file.as_str()))?;
     }
     if r > header {
         sheet.autofilter(header, 0, r, 5)?;
@@ -137,9 +138,17 @@ fn write_files(sheet: &mut Worksheet, ctx: &Ctx, row: u32) -> Result<(), XlsxErr
     Ok(())
 }
 
-fn write_file(sheet: &mut Worksheet, ctx: &Ctx, row: u32, f: &FileStatus) -> Result<(), XlsxError> {
+fn write_file(
+    sheet: &mut Worksheet,
+    ctx: &Ctx,
+    row: u32,
+    f: &FileStatus,
+    skipped: bool,
+) -> Result<(), XlsxError> {
     let s = &ctx.styles;
-    let (read, read_format) = if f.failed {
+    let (read, read_format) = if skipped {
+        ("対象外", s.center.clone())
+    } else if f.failed {
         let (fill, font) = style::severity_colors(crate::model::Severity::Error);
         let format = s
             .center

@@ -334,7 +334,7 @@ mod tests {
         assert_eq!(lines_needed("あいうえお", 11.0), 1);
         assert_eq!(lines_needed("あいうえおかきくけこ", 11.0), 2);
         assert_eq!(lines_needed("a\nb", 10.0), 2);
-        assert!(wrapped_height(&[("あ", 10.0), ("あいうえおかきくけこ", 11.0)]) > 40.0);
+        assert!(wrapped_height(&[("あ", 10.0), ("あいうえおかきくけこ", 11.0)]) > 30.0);
     }
 
     #[test]

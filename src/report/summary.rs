@@ -12,6 +12,9 @@ use super::{policy_sheet_name, sheet, Ctx};
 use crate::consolidate::Standing;
 use crate::evaluate::Grade;
 
+/// Rows the chart covers (330 px at 18 px a row, and a margin).
+const CHART_ROWS: u32 = 20;
+
 /// Grades always shown; the others only when some indicator has them.
 const ALWAYS: [Grade; 4] = [
     Grade::Improved,
@@ -41,7 +44,7 @@ pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError>
     let row = write_completeness(sheet, ctx, row + 1)?;
     let (header, last) = write_policy_table(sheet, ctx, row + 1)?;
     insert_chart(sheet, ctx, header, last)?;
-    write_contents(sheet, ctx, last + 18)?;
+    write_contents(sheet, ctx, last + 2 + CHART_ROWS)?;
     let mut widths = vec![30.0];
     widths.extend(std::iter::repeat_n(9.0, 10));
     style::set_widths(sheet, &widths)?;
@@ -93,25 +96,28 @@ fn write_facts(sheet: &mut Worksheet, ctx: &Ctx, row: u32) -> Result<u32, XlsxEr
     fact(sheet, s, row + 2, "指標カタログの版", &ctx.cat.version)?;
     fact(sheet, s, row + 3, "shukei の版", &ctx.meta.version)?;
     let failed = r.files.iter().filter(|f| f.failed).count();
+    let skipped = ctx.skipped_files().len();
+    let read = r.files.len().saturating_sub(failed + skipped);
+    count(sheet, s, row + 4, "読み込んだファイル", read, "件")?;
+    count(sheet, s, row + 5, "読み込めなかったファイル", failed, "件")?;
     count(
         sheet,
         s,
-        row + 4,
-        "読み込んだファイル",
-        r.files.len() - failed,
+        row + 6,
+        "対象外のファイル（README など）",
+        skipped,
         "件",
     )?;
-    count(sheet, s, row + 5, "読み込めなかったファイル", failed, "件")?;
-    count(sheet, s, row + 6, "取り込んだ値", r.values.len(), "件")?;
+    count(sheet, s, row + 7, "取り込んだ値", r.values.len(), "件")?;
     let (e, w, i) = r.counts();
     fact(
         sheet,
         s,
-        row + 7,
+        row + 8,
         "検証結果",
         &format!("エラー {e} 件・警告 {w} 件・参考 {i} 件（「検証結果」シート）"),
     )?;
-    Ok(row + 8)
+    Ok(row + 9)
 }
 
 /// Departments 提出済 x/y, indicators reported x/47, and 32-0-3.
@@ -153,7 +159,7 @@ fn write_completeness(sheet: &mut Worksheet, ctx: &Ctx, row: u32) -> Result<u32,
         sheet,
         s,
         row + 4,
-        "改善した指標の数（32-0-3）",
+        "改善した指標の数（32-0-3、自動計算）",
         ctx.result.improved,
         "指標",
     )?;
@@ -244,13 +250,12 @@ fn insert_chart(
         .title()
         .set_name("基本施策別の評価")
         .set_font(&font.clone().set_size(11).set_bold().clone());
-    chart.x_axis().set_reverse().set_font(&font);
+    chart.y_axis().set_reverse().set_font(&font);
     chart
-        .y_axis()
+        .x_axis()
         .set_name("指標数")
         .set_name_font(&font)
-        .set_font(&font)
-        .set_major_unit(1);
+        .set_font(&font);
     chart
         .legend()
         .set_position(ChartLegendPosition::Bottom)
