@@ -8,3 +8,6 @@ mod samples;
 
 /// Command line contract: exit codes, --help, --period, exports, catalogue commands.
 mod cli;
+
+/// The report workbook: every sheet read back with calamine.
+mod report;
