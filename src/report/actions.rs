@@ -9,9 +9,9 @@ use super::{direction_label, policy_label, sheet, Ctx};
 use crate::catalogue::ActionItem;
 use crate::width::column_width;
 
-const TITLE_WIDTH: f64 = 48.0;
-const DIRECTION_WIDTH: f64 = 30.0;
-const DEPARTMENT_WIDTH: f64 = 30.0;
+const TITLE_WIDTH: f64 = 46.0;
+const DIRECTION_WIDTH: f64 = 40.0;
+const DEPARTMENT_WIDTH: f64 = 28.0;
 
 /// Writes the 取組項目 sheet.
 pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError> {

@@ -48,7 +48,7 @@ pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError>
         column_width(depts, 16.0, 24.0),
         12.0,
         10.0,
-        10.0,
+        12.0,
         8.0,
         FILES_WIDTH,
         IDS_WIDTH,
@@ -67,10 +67,10 @@ fn write_department(
     d: &DepartmentStatus,
 ) -> Result<(), XlsxError> {
     let s = &ctx.styles;
-    let expected = d.expected.join("、");
+    let expected = d.expected.join(", ");
     let files: Vec<&str> = d.files.iter().map(|f| file_name(f)).collect();
     let files = files.join("\n");
-    let owed = d.owed.join("、");
+    let owed = d.owed.join(", ");
     sheet.write_with_format(row, 0, d.department.as_str(), &s.text)?;
     sheet.write_with_format(row, 1, d.standing.label_ja(), &s.center)?;
     sheet.write_with_format(row, 2, d.expected.len() as f64, &s.int)?;
