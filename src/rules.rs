@@ -78,6 +78,25 @@ rules! {
     MR_MULTIPLE_TABLES = "MR-MULTIPLE-TABLES", Info, "1シートに複数の表（統一ルール 2-2）", "表ごとにシートを分けるか、1 つの表にまとめてください（展開方向などは列で区別できます）。";
 }
 
+/// Longest message kept (characters); a cell of 32,767 characters quoted in a message
+/// must not make the report unwritable (Excel's cell limit).
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+/// Longest raw cell text kept in a finding (characters).
+pub const MAX_RAW_CHARS: usize = 500;
+
+/// Cuts text to `max` characters, saying how long it was.
+///
+/// ```
+/// assert_eq!(shukei::rules::clip("あいうえお", 3), "あいう…（全 5 文字）");
+/// assert_eq!(shukei::rules::clip("abc", 3), "abc");
+/// ```
+pub fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some((cut, _)) => format!("{}…（全 {} 文字）", &s[..cut], s.chars().count()),
+    }
+}
+
 impl Rule {
     /// Makes a finding of this rule at a place.
     pub fn at(&self, at: CellRef, message: String) -> Finding {
@@ -86,7 +105,7 @@ impl Rule {
             code: self.code,
             at,
             indicator_id: None,
-            message,
+            message: clip(&message, MAX_MESSAGE_CHARS),
             hint: self.hint.to_string(),
             raw: String::new(),
         }
@@ -113,7 +132,7 @@ impl FindingExt for Finding {
     }
 
     fn raw(mut self, raw: impl Into<String>) -> Self {
-        self.raw = raw.into();
+        self.raw = clip(&raw.into(), MAX_RAW_CHARS);
         self
     }
 }

@@ -1,12 +1,43 @@
-//! The consolidated report workbook (issue 5 builds the full layout).
+//! The consolidated report workbook: a formatted, print-ready xlsx for the planning
+//! office (企画・行政改革課), sheet names and text in Japanese.
+//!
+//! Sheets, in order (one submodule each):
+//! 1. 概要 ([`summary`]) — period, run, files, evaluation by policy with a chart,
+//!    completeness and the computed 32-0-3.
+//! 2. 指標一覧 ([`indicators`]) — every indicator, one row, numbers as numbers.
+//! 3. one sheet per 基本施策 ([`policy`]) — laid out like the plan document, for printing.
+//! 4. 月次推移 ([`monthly`]) — indicator × month of the reporting fiscal year, sparklines.
+//! 5. 提出状況 ([`status`]) — per department, then every input file.
+//! 6. 検証結果 ([`issues`]) — every finding; constant-memory when it is large.
+//! 7. 取組項目 ([`actions`]) — the action items and featured projects.
 //!
 //! `build_report` returns a `rust_xlsxwriter::Workbook`; the binary chooses the path and
-//! saves it atomically.
+//! saves it atomically. Nothing here reads the clock: the run time comes in
+//! [`ReportMeta`] and the document creation time is fixed, so the same inputs give the
+//! same bytes. Lookups are maps built once, so work stays linear in the data.
 
-use rust_xlsxwriter::{Workbook, XlsxError};
+mod actions;
+mod indicators;
+mod issues;
+mod monthly;
+mod policy;
+mod status;
+mod style;
+mod summary;
+#[cfg(test)]
+mod tests;
 
-use crate::catalogue::Catalogue;
-use crate::consolidate::Consolidated;
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
+
+use crate::catalogue::{Catalogue, Indicator, Policy};
+use crate::consolidate::{Consolidated, Figure, Source};
+use crate::evaluate::{Evaluation, Grade};
+use crate::model::{FiscalYear, Period};
+use crate::validate::Settings;
+
+pub use issues::CONSTANT_MEMORY_ROWS;
 
 /// Facts about the run shown in the report.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,25 +48,199 @@ pub struct ReportMeta {
     pub version: String,
 }
 
+/// Sheet names that do not depend on the data.
+pub mod sheet {
+    /// 概要.
+    pub const SUMMARY: &str = "概要";
+    /// 指標一覧.
+    pub const INDICATORS: &str = "指標一覧";
+    /// 月次推移.
+    pub const MONTHLY: &str = "月次推移";
+    /// 提出状況.
+    pub const STATUS: &str = "提出状況";
+    /// 検証結果.
+    pub const ISSUES: &str = "検証結果";
+    /// 取組項目.
+    pub const ACTIONS: &str = "取組項目";
+}
+
+/// Everything the sheet writers read, with lookups built once.
+pub(crate) struct Ctx<'a> {
+    pub cat: &'a Catalogue,
+    pub result: &'a Consolidated,
+    pub meta: &'a ReportMeta,
+    /// Evaluations by indicator ID.
+    pub evals: BTreeMap<&'a str, &'a Evaluation>,
+    /// The plan's fiscal years (R6, R7, R8).
+    pub years: Vec<FiscalYear>,
+    /// The fiscal year reported on (the period's, else the plan's first).
+    pub fiscal_year: FiscalYear,
+    pub styles: style::Styles,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(cat: &'a Catalogue, result: &'a Consolidated, meta: &'a ReportMeta) -> Ctx<'a> {
+        let (first, last) = Settings::default().plan_years;
+        let years: Vec<FiscalYear> = (first..=last).map(FiscalYear).collect();
+        Ctx {
+            cat,
+            result,
+            meta,
+            evals: result
+                .evaluations
+                .iter()
+                .map(|e| (e.id.as_str(), e))
+                .collect(),
+            fiscal_year: result.period.map_or(FiscalYear(first), Period::fiscal_year),
+            years,
+            styles: style::Styles::new(),
+        }
+    }
+
+    /// The grade of an indicator (未報告 when it was not evaluated).
+    pub fn grade(&self, id: &str) -> Grade {
+        self.evals.get(id).map_or(Grade::NotReported, |e| e.grade)
+    }
+
+    /// The period label (`令和6年11月`), or `期間不明` when nothing was found.
+    pub fn period_label(&self) -> String {
+        self.result
+            .period
+            .map_or_else(|| "期間不明".to_string(), Period::label_ja)
+    }
+
+    /// The fiscal-year figure of an indicator.
+    pub fn year_figure(&self, id: &str, fy: FiscalYear) -> Option<&'a Figure> {
+        self.result.year_figure(id, fy)
+    }
+
+    /// Files that were not submissions (README, images): listed as 対象外.
+    pub fn skipped_files(&self) -> BTreeSet<&'a str> {
+        self.result
+            .findings
+            .iter()
+            .filter(|f| f.code == crate::rules::FILE_SKIPPED.code)
+            .map(|f| f.at.file.as_str())
+            .collect()
+    }
+
+    /// The indicators of a policy, in catalogue order.
+    pub fn policy_indicators(&self, policy: u8) -> impl Iterator<Item = &'a Indicator> {
+        self.cat
+            .indicators
+            .iter()
+            .filter(move |i| i.policy == policy)
+    }
+}
+
 /// Builds the report workbook.
 ///
 /// # Errors
-/// A rust_xlsxwriter error (e.g. a sheet name that Excel refuses).
+/// A rust_xlsxwriter error (e.g. a sheet name that Excel refuses, or no writable
+/// temporary folder for a very large 検証結果 sheet).
+///
+/// # Examples
+/// ```
+/// use shukei::catalogue::Catalogue;
+/// use shukei::pipeline::{run, Options};
+/// use shukei::report::{build_report, ReportMeta};
+/// let catalogue = Catalogue::builtin();
+/// let options = Options { inputs: vec!["samples".into()], ..Options::default() };
+/// let result = run(&catalogue, &options, &shukei::pipeline::Silent).unwrap();
+/// let meta = ReportMeta { run_at: "2024-11-25 09:00".into(), version: "0.1.0".into() };
+/// let mut workbook = build_report(&catalogue, &result, &meta).unwrap();
+/// assert!(workbook.save_to_buffer().unwrap().starts_with(b"PK"));
+/// ```
 pub fn build_report(
     catalogue: &Catalogue,
     result: &Consolidated,
     meta: &ReportMeta,
 ) -> Result<Workbook, XlsxError> {
+    let ctx = Ctx::new(catalogue, result, meta);
     let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("概要")?;
-    sheet.write(0, 0, "shukei 集計結果")?;
-    sheet.write(
-        1,
-        0,
-        result.period.map(|p| p.label_ja()).unwrap_or_default(),
-    )?;
-    sheet.write(2, 0, meta.run_at.as_str())?;
-    sheet.write(3, 0, catalogue.version.as_str())?;
+    style::set_workbook_default(&mut workbook)?;
+    workbook.set_properties(&properties(&ctx)?);
+    summary::write(&mut workbook, &ctx)?;
+    indicators::write(&mut workbook, &ctx)?;
+    for policy in &catalogue.policies {
+        policy::write(&mut workbook, &ctx, policy)?;
+    }
+    monthly::write(&mut workbook, &ctx)?;
+    status::write(&mut workbook, &ctx)?;
+    issues::write(&mut workbook, &ctx)?;
+    actions::write(&mut workbook, &ctx)?;
     Ok(workbook)
+}
+
+/// Document properties with a fixed creation time (2024-04-01, the plan's start), so
+/// the file does not change with the clock.
+fn properties(ctx: &Ctx) -> Result<DocProperties, XlsxError> {
+    let created = ExcelDateTime::from_ymd(2024, 4, 1)?;
+    Ok(DocProperties::new()
+        .set_title(format!(
+            "{} 指標集計結果 {}",
+            ctx.cat.municipality_name,
+            ctx.period_label()
+        ))
+        .set_subject("自治体経営編 基本施策30〜33 指標の集計")
+        .set_author("shukei")
+        .set_company(ctx.cat.municipality_name.as_str())
+        .set_creation_datetime(&created))
+}
+
+/// The sheet name of a policy: `30 協働・情報共有`, made safe for Excel (at most 31
+/// characters, none of `[]:*?/\`).
+pub fn policy_sheet_name(policy: &Policy) -> String {
+    let raw = format!("{} {}", policy.number, policy.name);
+    let cleaned: String = raw
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '・' } else { c })
+        .take(31)
+        .collect();
+    cleaned.trim_matches('\'').to_string()
+}
+
+/// `30 協働・情報共有` for a policy number (the number alone when unknown).
+pub(crate) fn policy_label(cat: &Catalogue, number: u8) -> String {
+    cat.policies
+        .iter()
+        .find(|p| p.number == number)
+        .map_or_else(
+            || number.to_string(),
+            |p| format!("{} {}", p.number, p.name),
+        )
+}
+
+/// The direction's label: `まちの状態を表す指標` for 0, else `1 協働による…`.
+pub(crate) fn direction_label(cat: &Catalogue, policy: u8, direction: u8) -> String {
+    if direction == 0 {
+        return "まちの状態を表す指標".to_string();
+    }
+    cat.policies
+        .iter()
+        .find(|p| p.number == policy)
+        .and_then(|p| p.directions.iter().find(|d| d.number == direction))
+        .map_or_else(
+            || direction.to_string(),
+            |d| format!("{} {}", d.number, d.name),
+        )
+}
+
+/// Where a figure came from: `file:sheet!C5`, `月次から集計 (合計, 8/12か月)` or
+/// `自動計算`.
+pub(crate) fn source_label(figure: &Figure) -> String {
+    match &figure.source {
+        Source::Reported(at) => at.to_string(),
+        Source::Months { rule, present, due } => {
+            format!("月次から集計 ({}, {present}/{due}か月)", rule.label_ja())
+        }
+        Source::Computed => "自動計算（改善した指標の数）".to_string(),
+    }
+}
+
+/// `(8/12か月)` for a figure made from an incomplete set of months, else empty.
+pub(crate) fn partial_note(figure: &Figure) -> String {
+    figure
+        .partial()
+        .map_or_else(String::new, |(p, d)| format!("({p}/{d}か月)"))
 }

@@ -24,3 +24,6 @@ mod template;
 
 /// Machine-readability lint: one generated sample per rule, a clean file, opendata.csv.
 mod lint;
+
+/// The report workbook: every sheet read back with calamine.
+mod report;

@@ -1,0 +1,132 @@
+//! 検証結果: every finding, errors first then by file (the order of
+//! `Consolidated::findings`): 重要度, コード, ファイル, シート, セル, 指標ID, 内容, 対処方法.
+//! Rows are coloured by severity with one formula rule over the whole table, so the work
+//! stays linear however many findings there are.
+//!
+//! From [`CONSTANT_MEMORY_ROWS`] findings on, the sheet is written in rust_xlsxwriter's
+//! constant-memory mode: rows go straight to a temporary file, strictly in order (header
+//! first, then each row's cells and height before the next row), and strings are inline.
+
+use rust_xlsxwriter::{ConditionalFormatFormula, Format, Workbook, Worksheet, XlsxError};
+
+use super::style;
+use super::{sheet, Ctx};
+use crate::model::{Finding, Severity};
+use crate::width::column_width;
+
+/// From this many findings on, the sheet uses constant-memory mode.
+pub const CONSTANT_MEMORY_ROWS: usize = 10_000;
+
+const TITLES: [&str; 8] = [
+    "重要度",
+    "コード",
+    "ファイル",
+    "シート",
+    "セル",
+    "指標ID",
+    "内容",
+    "対処方法",
+];
+const FILE_WIDTH_MAX: f64 = 40.0;
+const MESSAGE_WIDTH: f64 = 60.0;
+const HINT_WIDTH: f64 = 40.0;
+
+/// Writes the 検証結果 sheet.
+pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError> {
+    let findings = &ctx.result.findings;
+    let sheet = if findings.len() >= CONSTANT_MEMORY_ROWS {
+        workbook.add_worksheet_with_constant_memory()?
+    } else {
+        workbook.add_worksheet()
+    };
+    sheet.set_name(sheet::ISSUES)?;
+    let widths = widths(findings);
+    style::set_widths(sheet, &widths)?;
+    let s = &ctx.styles;
+    for (col, t) in (0u16..).zip(TITLES) {
+        sheet.write_with_format(0, col, t, &s.header)?;
+    }
+    let file_width = widths[2];
+    let mut row = 0;
+    for f in findings {
+        row += 1;
+        write_row(sheet, ctx, row, f, file_width)?;
+    }
+    if findings.is_empty() {
+        sheet.write_with_format(1, 0, "問題は見つかりませんでした", &s.small)?;
+    } else {
+        severity_fills(sheet, row)?;
+    }
+    sheet.autofilter(0, 0, row.max(1), (TITLES.len() - 1) as u16)?;
+    sheet.set_freeze_panes(1, 0)?;
+    style::print_setup(sheet, true, Some((0, 0)))?;
+    sheet.set_header(format!("&L{}&R{}", sheet::ISSUES, ctx.period_label()));
+    Ok(())
+}
+
+/// Column widths; the file column fits the longest path up to a limit (one pass).
+fn widths(findings: &[Finding]) -> [f64; 8] {
+    let files = findings.iter().map(|f| f.at.file.as_str());
+    let sheets = findings.iter().filter_map(|f| f.at.sheet.as_deref());
+    [
+        8.0,
+        column_width(findings.iter().map(|f| f.code), 12.0, 30.0),
+        column_width(files, 16.0, FILE_WIDTH_MAX),
+        column_width(sheets, 8.0, 20.0),
+        7.0,
+        9.0,
+        MESSAGE_WIDTH,
+        HINT_WIDTH,
+    ]
+}
+
+/// The message without the location prefix (`file:sheet!A1: `) the columns already show.
+fn message(f: &Finding) -> &str {
+    let prefix = format!("{}: ", f.at);
+    f.message
+        .strip_prefix(prefix.as_str())
+        .unwrap_or(&f.message)
+}
+
+/// One finding's row, cells in column order, then its height.
+fn write_row(
+    sheet: &mut Worksheet,
+    ctx: &Ctx,
+    row: u32,
+    f: &Finding,
+    file_width: f64,
+) -> Result<(), XlsxError> {
+    let s = &ctx.styles;
+    let text = message(f);
+    sheet.write_with_format(row, 0, f.severity.label_ja(), &s.center)?;
+    sheet.write_with_format(row, 1, f.code, &s.text)?;
+    sheet.write_with_format(row, 2, f.at.file.as_str(), &s.wrap)?;
+    sheet.write_with_format(row, 3, f.at.sheet.as_deref().unwrap_or(""), &s.text)?;
+    sheet.write_with_format(row, 4, f.at.a1(), &s.center)?;
+    sheet.write_with_format(row, 5, f.indicator_id.as_deref().unwrap_or(""), &s.center)?;
+    sheet.write_with_format(row, 6, text, &s.wrap)?;
+    sheet.write_with_format(row, 7, f.hint.as_str(), &s.wrap)?;
+    let cells = [
+        (text, MESSAGE_WIDTH),
+        (f.hint.as_str(), HINT_WIDTH),
+        (f.at.file.as_str(), file_width),
+    ];
+    sheet.set_row_height(row, style::wrapped_height(&cells))?;
+    Ok(())
+}
+
+/// One formula rule per severity over the whole table: `=$A2="エラー"` fills the row.
+fn severity_fills(sheet: &mut Worksheet, last: u32) -> Result<(), XlsxError> {
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        let (fill, font) = style::severity_colors(severity);
+        let rule = ConditionalFormatFormula::new()
+            .set_rule(format!("=$A2=\"{}\"", severity.label_ja()).as_str())
+            .set_format(
+                Format::new()
+                    .set_background_color(fill)
+                    .set_font_color(font),
+            );
+        sheet.add_conditional_format(1, 0, last, (TITLES.len() - 1) as u16, &rule)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! 提出状況: one row per department (expected indicators, files received, status,
+//! errors, indicators still owed), then every input file with its department, whether
+//! it could be read, and its values, errors and warnings. Every input file appears here,
+//! read or not (SPEC "nothing lost").
+
+use rust_xlsxwriter::{
+    ConditionalFormatCell, ConditionalFormatCellRule, Format, Workbook, Worksheet, XlsxError,
+};
+
+use super::style;
+use super::{sheet, Ctx};
+use crate::consolidate::{DepartmentStatus, FileStatus, Standing};
+use crate::width::column_width;
+
+const IDS_WIDTH: f64 = 30.0;
+const FILES_WIDTH: f64 = 44.0;
+
+/// Writes the 提出状況 sheet.
+pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError> {
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet::STATUS)?;
+    let s = &ctx.styles;
+    let title = format!("提出状況（{}）", ctx.period_label());
+    sheet.write_with_format(0, 0, title.as_str(), &s.title)?;
+    let titles = [
+        "担当課",
+        "状況",
+        "担当指標数",
+        "受領ファイル数",
+        "エラー",
+        "受領ファイル",
+        "担当指標",
+        "未提出の指標",
+    ];
+    for (col, t) in (0u16..).zip(titles) {
+        sheet.write_with_format(2, col, t, &s.header)?;
+    }
+    sheet.set_row_height(2, 30)?;
+    let mut row = 2;
+    for dept in &ctx.result.departments {
+        row += 1;
+        write_department(sheet, ctx, row, dept)?;
+    }
+    standing_fills(sheet, (3, row), 1)?;
+    write_files(sheet, ctx, row + 3)?;
+    let depts = ctx.result.departments.iter().map(|d| d.department.as_str());
+    let widths = [
+        column_width(depts, 16.0, 24.0),
+        12.0,
+        10.0,
+        12.0,
+        8.0,
+        FILES_WIDTH,
+        IDS_WIDTH,
+        IDS_WIDTH,
+    ];
+    style::set_widths(sheet, &widths)?;
+    sheet.set_freeze_panes(3, 1)?;
+    style::print_setup(sheet, true, Some((2, 2)))?;
+    Ok(())
+}
+
+fn write_department(
+    sheet: &mut Worksheet,
+    ctx: &Ctx,
+    row: u32,
+    d: &DepartmentStatus,
+) -> Result<(), XlsxError> {
+    let s = &ctx.styles;
+    let expected = d.expected.join(", ");
+    let files: Vec<&str> = d.files.iter().map(|f| file_name(f)).collect();
+    let files = files.join("\n");
+    let owed = d.owed.join(", ");
+    sheet.write_with_format(row, 0, d.department.as_str(), &s.text)?;
+    sheet.write_with_format(row, 1, d.standing.label_ja(), &s.center)?;
+    sheet.write_with_format(row, 2, d.expected.len() as f64, &s.int)?;
+    sheet.write_with_format(row, 3, d.files.len() as f64, &s.int)?;
+    sheet.write_with_format(row, 4, d.errors as f64, &s.int)?;
+    sheet.write_with_format(row, 5, files.as_str(), &s.wrap)?;
+    sheet.write_with_format(row, 6, expected.as_str(), &s.wrap)?;
+    sheet.write_with_format(row, 7, owed.as_str(), &s.wrap)?;
+    let cells = [
+        (expected.as_str(), IDS_WIDTH),
+        (files.as_str(), FILES_WIDTH),
+        (owed.as_str(), IDS_WIDTH),
+    ];
+    sheet.set_row_height(row, style::wrapped_height(&cells))?;
+    Ok(())
+}
+
+/// The file's name without its folders (the full path is in the file table).
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// Fills for the 状況 column: green 提出済, yellow 一部未提出, red 未提出 / エラーあり.
+fn standing_fills(sheet: &mut Worksheet, rows: (u32, u32), col: u16) -> Result<(), XlsxError> {
+    if rows.1 < rows.0 {
+        return Ok(());
+    }
+    let fills = [
+        (Standing::Complete, 0xC6EFCE, 0x006100),
+        (Standing::Partial, 0xFFEB9C, 0x9C5700),
+        (Standing::Missing, 0xFFC7CE, 0x9C0006),
+        (Standing::HasErrors, 0xFFC7CE, 0x9C0006),
+    ];
+    for (standing, fill, font) in fills {
+        let rule = ConditionalFormatCell::new()
+            .set_rule(ConditionalFormatCellRule::EqualTo(standing.label_ja()))
+            .set_format(
+                Format::new()
+                    .set_background_color(fill)
+                    .set_font_color(font),
+            );
+        sheet.add_conditional_format(rows.0, col, rows.1, col, &rule)?;
+    }
+    Ok(())
+}
+
+/// The table of every input file, from `row` (its heading).
+fn write_files(sheet: &mut Worksheet, ctx: &Ctx, row: u32) -> Result<(), XlsxError> {
+    let s = &ctx.styles;
+    sheet.write_with_format(row, 0, "読み込んだファイル", &s.heading)?;
+    let titles = ["担当課", "読込", "値", "エラー", "警告", "ファイル"];
+    let header = row + 1;
+    for (col, t) in (0u16..).zip(titles) {
+        sheet.write_with_format(header, col, t, &s.header)?;
+    }
+    let skipped = ctx.skipped_files();
+    let mut r = header;
+    for f in &ctx.result.files {
+        r += 1;
+        write_file(sheet, ctx, r, f, skipped.contains(f.file.as_str()))?;
+    }
+    if r > header {
+        sheet.autofilter(header, 0, r, 5)?;
+    }
+    Ok(())
+}
+
+fn write_file(
+    sheet: &mut Worksheet,
+    ctx: &Ctx,
+    row: u32,
+    f: &FileStatus,
+    skipped: bool,
+) -> Result<(), XlsxError> {
+    let s = &ctx.styles;
+    let (read, read_format) = if skipped {
+        ("対象外", s.center.clone())
+    } else if f.failed {
+        let (fill, font) = style::severity_colors(crate::model::Severity::Error);
+        let format = s
+            .center
+            .clone()
+            .set_background_color(fill)
+            .set_font_color(font);
+        ("読込失敗", format)
+    } else {
+        ("読込済", s.center.clone())
+    };
+    let dept = f.department.as_deref().unwrap_or("（課不明）");
+    sheet.write_with_format(row, 0, dept, &s.text)?;
+    sheet.write_with_format(row, 1, read, &read_format)?;
+    sheet.write_with_format(row, 2, f.values as f64, &s.int)?;
+    sheet.write_with_format(row, 3, f.errors as f64, &s.int)?;
+    sheet.write_with_format(row, 4, f.warnings as f64, &s.int)?;
+    sheet.write_with_format(row, 5, f.file.as_str(), &s.wrap)?;
+    let height = style::wrapped_height(&[(f.file.as_str(), FILES_WIDTH)]);
+    sheet.set_row_height(row, height)?;
+    Ok(())
+}

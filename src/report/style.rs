@@ -1,0 +1,346 @@
+//! Formats, colours, number formats, column widths and page setup shared by every sheet
+//! of the report.
+//!
+//! Every format starts from [`base`] (ＭＳ Ｐゴシック, the workbook default, so that
+//! Japanese text is measured and printed with a Japanese font). Number formats follow the
+//! indicator's unit: `#,##0` for counts and 千円, `0.0` for %, `0.00` for an index.
+//! Column widths come from [`crate::width`] because rust_xlsxwriter's autofit undersizes
+//! Japanese text.
+
+use rust_xlsxwriter::{
+    ConditionalFormatCell, ConditionalFormatCellRule, Format, FormatAlign, FormatBorder, Workbook,
+    Worksheet, XlsxError,
+};
+
+use crate::evaluate::Grade;
+use crate::model::{Severity, Unit};
+
+/// The workbook's font (Excel's classic Japanese default).
+pub const FONT: &str = "ＭＳ Ｐゴシック";
+/// Shift_JIS charset, so Excel picks the Japanese font variant.
+const CHARSET_SHIFT_JIS: u8 = 128;
+/// A4 in Excel's paper size codes.
+const PAPER_A4: u8 = 9;
+/// Header fill (a light blue-grey).
+const HEADER_FILL: u32 = 0xDDEBF7;
+
+/// The font and size every format starts from.
+pub fn base() -> Format {
+    Format::new()
+        .set_font_name(FONT)
+        .set_font_size(10)
+        .set_font_charset(CHARSET_SHIFT_JIS)
+        .set_align(FormatAlign::VerticalCenter)
+}
+
+/// Sets the workbook default format; must run before the first sheet is added.
+///
+/// # Errors
+/// When a sheet was already added.
+pub fn set_workbook_default(workbook: &mut Workbook) -> Result<(), XlsxError> {
+    workbook.set_default_format(&base(), 18, 72)?;
+    Ok(())
+}
+
+/// The formats the sheets use.
+#[derive(Debug, Clone)]
+pub struct Styles {
+    /// Sheet title (large, bold).
+    pub title: Format,
+    /// A section heading (bold, bigger).
+    pub heading: Format,
+    /// Table header: bold, filled, bordered, wrapped, centred.
+    pub header: Format,
+    /// Bordered text cell.
+    pub text: Format,
+    /// Bordered, wrapped text cell (long names).
+    pub wrap: Format,
+    /// Bordered, centred text cell (IDs, arrows, grades).
+    pub center: Format,
+    /// Bordered whole number.
+    pub int: Format,
+    /// Plain label without border (概要's key column).
+    pub label: Format,
+    /// Plain wrapped text without border (purpose, notes).
+    pub note: Format,
+    /// A small grey note (e.g. 出典).
+    pub small: Format,
+    /// An internal link.
+    pub link: Format,
+}
+
+impl Styles {
+    /// Builds the formats.
+    pub fn new() -> Styles {
+        let cell = base().set_border(FormatBorder::Thin);
+        Styles {
+            title: base().set_bold().set_font_size(16),
+            heading: base().set_bold().set_font_size(12),
+            header: cell
+                .clone()
+                .set_bold()
+                .set_background_color(HEADER_FILL)
+                .set_text_wrap()
+                .set_align(FormatAlign::Center),
+            text: cell.clone(),
+            wrap: cell.clone().set_text_wrap(),
+            center: cell.clone().set_align(FormatAlign::Center),
+            int: cell.set_num_format("#,##0"),
+            label: base().set_bold(),
+            note: base().set_text_wrap().set_align(FormatAlign::Top),
+            small: base().set_font_size(9).set_font_color(0x595959),
+            link: base()
+                .set_font_color(0x0563C1)
+                .set_underline(rust_xlsxwriter::FormatUnderline::Single),
+        }
+    }
+
+    /// A bordered number cell in the indicator's unit format.
+    pub fn number(&self, unit: Unit) -> Format {
+        self.text.clone().set_num_format(number_format(unit))
+    }
+
+    /// A bordered number cell showing its unit after the number (`262 団体`), and a
+    /// note such as the baseline year; the cell stays a number.
+    pub fn number_with_unit(&self, unit: Unit, note: &str) -> Format {
+        let suffix = match (unit.symbol(), note) {
+            ("", "") => String::new(),
+            (symbol, "") => format!("\"{}\"", quote(&spaced(unit, symbol))),
+            (symbol, note) => format!("\"{} {}\"", quote(&spaced(unit, symbol)), quote(note)),
+        };
+        self.text
+            .clone()
+            .set_num_format(format!("{}{suffix}", number_format(unit)))
+            .set_align(FormatAlign::Right)
+    }
+}
+
+impl Default for Styles {
+    fn default() -> Self {
+        Styles::new()
+    }
+}
+
+/// `%` follows the number directly; other units after a space, as in the plan.
+fn spaced(unit: Unit, symbol: &str) -> String {
+    if unit == Unit::Percent {
+        symbol.to_string()
+    } else {
+        format!(" {symbol}")
+    }
+}
+
+/// Double quotes inside a number-format literal are doubled.
+fn quote(s: &str) -> String {
+    s.replace('"', "\"\"")
+}
+
+/// The number format of a unit: `#,##0` for counts and money, `0.0` for %, `0.00` for an
+/// index without a unit, `0` for a rank.
+pub fn number_format(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Percent => "0.0",
+        Unit::None => "0.00",
+        Unit::Rank => "0",
+        Unit::Ken
+        | Unit::KenPerMonth
+        | Unit::Nin
+        | Unit::Dantai
+        | Unit::Setai
+        | Unit::Jigyo
+        | Unit::Kashitsu
+        | Unit::SenEn
+        | Unit::En => "#,##0",
+    }
+}
+
+/// The signed number format of a change (`+#,##0;-#,##0;0`).
+pub fn signed_format(unit: Unit) -> String {
+    let f = number_format(unit);
+    format!("+{f};-{f};{f}")
+}
+
+/// The text a number shows in its unit's format, for width estimates.
+pub fn shown(value: f64, unit: Unit) -> String {
+    match number_format(unit) {
+        "0.0" => format!("{value:.1}"),
+        "0.00" => format!("{value:.2}"),
+        "0" => format!("{value:.0}"),
+        _ => thousands(value),
+    }
+}
+
+/// `1234567.4` → `1,234,567`.
+fn thousands(value: f64) -> String {
+    let digits = format!("{:.0}", value.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if value < -0.5 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// Line height in points of the 10-point font (with leading).
+const LINE_HEIGHT: f64 = 13.5;
+
+/// A row height that shows every wrapped cell of the row in full: the most lines any
+/// `(text, column width)` needs, at [`LINE_HEIGHT`] each, plus padding.
+pub fn wrapped_height(cells: &[(&str, f64)]) -> f64 {
+    let lines = cells
+        .iter()
+        .map(|(text, width)| lines_needed(text, *width))
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    lines as f64 * LINE_HEIGHT + 4.0
+}
+
+/// Lines a text needs in a column of `width` characters (full-width counts 2).
+pub fn lines_needed(text: &str, width: f64) -> usize {
+    let usable = (width - 1.0).max(1.0);
+    text.lines()
+        .map(|line| {
+            ((crate::width::display_width(line) as f64) / usable)
+                .ceil()
+                .max(1.0) as usize
+        })
+        .sum::<usize>()
+        .max(1)
+}
+
+/// Fill and font colour of a grade: green good, yellow flat, red bad, grey no data.
+pub fn grade_colors(grade: Grade) -> (u32, u32) {
+    match grade {
+        Grade::Improved | Grade::Achieved => (0xC6EFCE, 0x006100),
+        Grade::Flat => (0xFFEB9C, 0x9C5700),
+        Grade::Worse | Grade::NotAchieved => (0xFFC7CE, 0x9C0006),
+        Grade::NoBaseline => (0xEDEDED, 0x404040),
+        Grade::NotReported => (0xD9D9D9, 0x7F7F7F),
+    }
+}
+
+/// Fill and font colour of a severity.
+pub fn severity_colors(severity: Severity) -> (u32, u32) {
+    match severity {
+        Severity::Error => (0xFFC7CE, 0x9C0006),
+        Severity::Warning => (0xFFEB9C, 0x9C5700),
+        Severity::Info => (0xDDEBF7, 0x1F4E78),
+    }
+}
+
+/// Conditional formats colouring each cell of a column range by the grade label it
+/// shows (the fill follows the cell if someone edits it).
+///
+/// # Errors
+/// An invalid range.
+pub fn grade_fills(sheet: &mut Worksheet, rows: (u32, u32), col: u16) -> Result<(), XlsxError> {
+    if rows.1 < rows.0 {
+        return Ok(());
+    }
+    for grade in Grade::ALL {
+        let (fill, font) = grade_colors(grade);
+        let rule = ConditionalFormatCell::new()
+            .set_rule(ConditionalFormatCellRule::EqualTo(grade.label_ja()))
+            .set_format(
+                Format::new()
+                    .set_background_color(fill)
+                    .set_font_color(font),
+            );
+        sheet.add_conditional_format(rows.0, col, rows.1, col, &rule)?;
+    }
+    Ok(())
+}
+
+/// Sets column widths (in character units), starting at column 0.
+///
+/// # Errors
+/// Never in practice (columns are few).
+pub fn set_widths(sheet: &mut Worksheet, widths: &[f64]) -> Result<(), XlsxError> {
+    for (col, width) in (0u16..).zip(widths) {
+        sheet.set_column_width(col, *width)?;
+    }
+    Ok(())
+}
+
+/// A4, fit to one page wide, sensible margins, `&P / &N` in the footer, title rows
+/// repeated on each page when given.
+///
+/// # Errors
+/// An invalid repeat-row range.
+pub fn print_setup(
+    sheet: &mut Worksheet,
+    landscape: bool,
+    repeat: Option<(u32, u32)>,
+) -> Result<(), XlsxError> {
+    sheet.set_paper_size(PAPER_A4);
+    if landscape {
+        sheet.set_landscape();
+    } else {
+        sheet.set_portrait();
+    }
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+    sheet.set_print_center_horizontally(true);
+    sheet.set_footer("&C&P / &N");
+    if let Some((first, last)) = repeat {
+        sheet.set_repeat_rows(first, last)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_formats_follow_the_unit() {
+        let cases = [
+            (Unit::Percent, "0.0"),
+            (Unit::Ken, "#,##0"),
+            (Unit::SenEn, "#,##0"),
+            (Unit::None, "0.00"),
+            (Unit::Rank, "0"),
+        ];
+        for (unit, want) in cases {
+            assert_eq!(number_format(unit), want, "input: {unit:?}");
+        }
+        assert_eq!(signed_format(Unit::Percent), "+0.0;-0.0;0.0");
+    }
+
+    #[test]
+    fn shown_numbers_match_the_formats() {
+        let cases = [
+            (740454.0, Unit::KenPerMonth, "740,454"),
+            (999.6, Unit::Ken, "1,000"),
+            (-1234.0, Unit::SenEn, "-1,234"),
+            (66.84, Unit::Percent, "66.8"),
+            (1.2, Unit::None, "1.20"),
+            (3.0, Unit::Rank, "3"),
+        ];
+        for (value, unit, want) in cases {
+            assert_eq!(shown(value, unit), want, "input: {value} {unit:?}");
+        }
+    }
+
+    #[test]
+    fn wrapped_rows_grow_with_the_text() {
+        assert_eq!(lines_needed("", 10.0), 1);
+        assert_eq!(lines_needed("あいうえお", 11.0), 1);
+        assert_eq!(lines_needed("あいうえおかきくけこ", 11.0), 2);
+        assert_eq!(lines_needed("a\nb", 10.0), 2);
+        assert!(wrapped_height(&[("あ", 10.0), ("あいうえおかきくけこ", 11.0)]) > 30.0);
+    }
+
+    #[test]
+    fn unit_suffix_is_a_quoted_literal() {
+        assert_eq!(spaced(Unit::Percent, "%"), "%");
+        assert_eq!(spaced(Unit::Dantai, "団体"), " 団体");
+        assert_eq!(quote("a\"b"), "a\"\"b");
+    }
+}

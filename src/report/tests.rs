@@ -1,0 +1,232 @@
+//! Unit tests of the report: built from the samples through the pipeline, from an empty
+//! result, and from a very large synthetic one; read back with calamine.
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+
+use super::*;
+use crate::consolidate::Consolidated;
+use crate::model::{CellRef, Severity};
+use crate::pipeline::{run, Options};
+
+fn meta(run_at: &str) -> ReportMeta {
+    ReportMeta {
+        run_at: run_at.to_string(),
+        version: "0.1.0".to_string(),
+    }
+}
+
+fn samples() -> (Catalogue, Consolidated) {
+    let catalogue = Catalogue::builtin();
+    let options = Options {
+        inputs: vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples")],
+        ..Options::default()
+    };
+    let result = run(&catalogue, &options, &crate::pipeline::Silent).unwrap();
+    (catalogue, result)
+}
+
+fn bytes(catalogue: &Catalogue, result: &Consolidated, run_at: &str) -> Vec<u8> {
+    build_report(catalogue, result, &meta(run_at))
+        .unwrap()
+        .save_to_buffer()
+        .unwrap()
+}
+
+/// Every sheet as (name, rows of cell text).
+fn dump(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    book.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            let rows = range
+                .rows()
+                .map(|r| r.iter().map(ToString::to_string).collect())
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+fn empty() -> Consolidated {
+    Consolidated {
+        period: None,
+        values: Vec::new(),
+        figures: BTreeMap::new(),
+        evaluations: Vec::new(),
+        departments: Vec::new(),
+        findings: Vec::new(),
+        files: Vec::new(),
+        improved: 0,
+    }
+}
+
+#[test]
+fn sheets_are_in_order_with_japanese_names() {
+    let (catalogue, result) = samples();
+    let names: Vec<String> = dump(&bytes(&catalogue, &result, "2024-11-25 09:00"))
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    let want = [
+        "概要",
+        "指標一覧",
+        "30 協働・情報共有",
+        "31 行政サービス",
+        "32 行政運営",
+        "33 財政運営",
+        "月次推移",
+        "提出状況",
+        "検証結果",
+        "取組項目",
+    ];
+    assert_eq!(names, want);
+}
+
+#[test]
+fn same_inputs_give_the_same_bytes() {
+    let (catalogue, result) = samples();
+    let a = bytes(&catalogue, &result, "2024-11-25 09:00");
+    let b = bytes(&catalogue, &result, "2024-11-25 09:00");
+    assert!(a == b, "two builds with the same meta differ");
+}
+
+#[test]
+fn only_the_run_time_changes_with_the_clock() {
+    let (catalogue, result) = samples();
+    let a = bytes(&catalogue, &result, "2024-11-25 09:00");
+    let b = bytes(&catalogue, &result, "2030-01-02 03:04");
+    assert_ne!(a, b);
+    let scrub = |dumped: Vec<(String, Vec<Vec<String>>)>, run_at: &str| {
+        dumped
+            .into_iter()
+            .map(|(n, rows)| {
+                let rows: Vec<Vec<String>> = rows
+                    .into_iter()
+                    .map(|r| r.into_iter().map(|c| c.replace(run_at, "<RUN>")).collect())
+                    .collect();
+                (n, rows)
+            })
+            .collect::<Vec<_>>()
+    };
+    let da = dump(&a);
+    let changed = da
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().flatten())
+        .filter(|c| c.contains("2024-11-25 09:00"))
+        .count();
+    assert!(changed >= 1, "the run time is shown somewhere");
+    assert_eq!(
+        scrub(da, "2024-11-25 09:00"),
+        scrub(dump(&b), "2030-01-02 03:04")
+    );
+}
+
+#[test]
+fn an_empty_result_still_makes_a_report() {
+    let catalogue = Catalogue::builtin();
+    let dumped = dump(&bytes(&catalogue, &empty(), "x"));
+    let summary = &dumped[0].1;
+    assert!(summary.iter().flatten().any(|c| c.starts_with("期間不明")));
+    let issues = dumped.iter().find(|(n, _)| n == sheet::ISSUES).unwrap();
+    assert_eq!(issues.1[1][0], "問題は見つかりませんでした");
+}
+
+#[test]
+fn a_huge_issue_list_uses_constant_memory_and_keeps_every_row() {
+    let catalogue = Catalogue::builtin();
+    let mut result = empty();
+    let n = CONSTANT_MEMORY_ROWS + 5_000;
+    result.findings = (0..n)
+        .map(|i| {
+            let at = CellRef::cell("big.xlsx", "入力", i as u32, 2);
+            let message = format!("{at}: 値 {i} は数値ではありません");
+            crate::rules::VALUE_NONNUMERIC.at(at, message)
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    let dumped = dump(&bytes(&catalogue, &result, "x"));
+    assert!(
+        start.elapsed().as_secs() < 60,
+        "too slow: {:?}",
+        start.elapsed()
+    );
+    let issues = dumped.iter().find(|(n, _)| n == sheet::ISSUES).unwrap();
+    assert_eq!(issues.1.len(), n + 1);
+    assert_eq!(issues.1[1][0], Severity::Error.label_ja());
+    assert_eq!(
+        issues.1[1][6], "値 0 は数値ではありません",
+        "the place prefix is dropped"
+    );
+    assert_eq!(issues.1[n][4], format!("C{n}"));
+}
+
+#[test]
+fn indicator_rows_hold_numbers_and_grades() {
+    let (catalogue, result) = samples();
+    let mut book: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(bytes(&catalogue, &result, "t"))).unwrap();
+    let range = book.worksheet_range(sheet::INDICATORS).unwrap();
+    assert_eq!(range.height(), catalogue.indicators.len() + 1);
+    let row = range
+        .rows()
+        .find(|r| r[0] == Data::String("31-0-1".into()))
+        .unwrap();
+    assert_eq!(row[5], Data::Float(66.8), "baseline is a number");
+    assert!(
+        matches!(row[7], Data::Float(_)),
+        "R6 is a number: {:?}",
+        row[7]
+    );
+    assert!(Grade::ALL
+        .iter()
+        .any(|g| row[14] == Data::String(g.label_ja().into())));
+}
+
+#[test]
+fn policy_sheet_names_are_safe() {
+    let policy = Policy {
+        number: 30,
+        name: "協働/情報:共有[テスト]とても長い名前がここに続いてExcelの上限を超える".into(),
+        purpose: String::new(),
+        directions: Vec::new(),
+    };
+    let name = policy_sheet_name(&policy);
+    assert!(name.chars().count() <= 31);
+    assert!(
+        rust_xlsxwriter::utility::check_sheet_name(&name).is_ok(),
+        "{name}"
+    );
+    assert!(name.starts_with("30 協働・情報・共有・テスト・"));
+}
+
+#[test]
+fn sources_read_as_the_planning_office_says_them() {
+    use crate::catalogue::Aggregation;
+    use crate::consolidate::{Figure, Source};
+    let cases = [
+        (
+            Source::Reported(CellRef::cell("a.xlsx", "入力", 4, 2)),
+            "a.xlsx:入力!C5",
+            "",
+        ),
+        (
+            Source::Months {
+                rule: Aggregation::Sum,
+                present: 8,
+                due: 12,
+            },
+            "月次から集計 (合計, 8/12か月)",
+            "(8/12か月)",
+        ),
+        (Source::Computed, "自動計算（改善した指標の数）", ""),
+    ];
+    for (source, label, note) in cases {
+        let figure = Figure { value: 1.0, source };
+        assert_eq!(source_label(&figure), label);
+        assert_eq!(partial_note(&figure), note);
+    }
+}
