@@ -168,6 +168,8 @@ pub fn build_report(
     monthly::write(&mut workbook, &ctx)?;
     status::write(&mut workbook, &ctx)?;
     issues::write(&mut workbook, &ctx)?;
+    let scores = crate::lint::scores(&result.files, &result.findings);
+    crate::lint::write_score_sheet(&mut workbook, &scores)?;
     actions::write(&mut workbook, &ctx)?;
     Ok(workbook)
 }

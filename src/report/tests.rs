@@ -81,6 +81,7 @@ fn sheets_are_in_order_with_japanese_names() {
         "月次推移",
         "提出状況",
         "検証結果",
+        "機械判読性",
         "取組項目",
     ];
     assert_eq!(names, want);

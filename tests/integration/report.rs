@@ -46,6 +46,7 @@ fn report_has_every_sheet_in_order() {
             "月次推移",
             "提出状況",
             "検証結果",
+            "機械判読性",
             "取組項目"
         ]
     );
@@ -173,4 +174,14 @@ fn actions_sheet_has_51_items_and_3_projects() {
         sheet.rows().any(|r| r[5] == Data::Float(5454.0)),
         "budget in 千円"
     );
+}
+
+#[test]
+fn machine_readability_sheet_scores_each_department() {
+    let (_wd, mut book) = report();
+    let sheet = book.worksheet_range("機械判読性").unwrap();
+    let text = text(&sheet);
+    for dept in ["広報広聴課", "行政改革課", "財政課"] {
+        assert!(text.iter().any(|t| t == dept), "{dept} missing: {text:?}");
+    }
 }
