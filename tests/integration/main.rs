@@ -9,6 +9,9 @@ mod samples;
 /// Command line contract: exit codes, --help, --period, exports, catalogue commands.
 mod cli;
 
+/// The catalogue commands: check, show, export, and reading an export back.
+mod catalogue;
+
 /// Nothing lost: every table cell of the samples is a value or an issue.
 mod accounting;
 
