@@ -268,10 +268,16 @@ fn latest_period(subs: &[Submission], settings: &Settings) -> Option<Period> {
     months.into_iter().max().or_else(|| years.into_iter().max())
 }
 
-/// W-DEPARTMENT-NOT-RESPONSIBLE for values sent by a department that does not own them.
+/// W-DEPARTMENT-NOT-RESPONSIBLE for values sent by a department that does not own them;
+/// W-DEPARTMENT-UNKNOWN once for a file with values but no department.
 fn responsibility(catalogue: &Catalogue, sub: &Submission) -> Vec<Finding> {
     let Some(dept) = &sub.department else {
-        return Vec::new();
+        if sub.records.is_empty() {
+            return Vec::new();
+        }
+        let at = CellRef::file(&sub.file);
+        let message = format!("{at}: 提出した課が分かりません（ファイル名・フォルダ名に課名がありません）。担当課の確認と差し戻しができません");
+        return vec![rules::DEPARTMENT_UNKNOWN.at(at, message)];
     };
     sub.records
         .iter()
@@ -974,6 +980,19 @@ mod tests {
             !status("行政改革課").owed.contains(&"32-0-3".to_string()),
             "32-0-3 is computed"
         );
+    }
+
+    #[test]
+    fn a_file_without_a_department_is_noted_once() {
+        let mut s = sub(
+            "報告.xlsx",
+            "x",
+            None,
+            &[("30-2-1", FY24, 1.0), ("30-2-2", FY24, 2.0)],
+        );
+        s.department = None;
+        let c = run(vec![s], None);
+        assert_eq!(codes(&c), ["W-DEPARTMENT-UNKNOWN"]);
     }
 
     #[test]

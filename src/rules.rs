@@ -36,7 +36,7 @@ rules! {
     FILE_UNREADABLE = "E-FILE-UNREADABLE", Error, "読めないファイル", "Excel で開けるか確認し、xlsx 形式で保存し直して送ってください。";
     FILE_SKIPPED = "I-FILE-SKIPPED", Info, "読まなかったファイル", "提出は Excel（xlsx など）・ODS・CSV のファイルでお願いします。";
     FILE_ENCODING = "W-FILE-ENCODING", Warning, "文字化けのある CSV", "CSV を UTF-8 または Shift_JIS で保存し直してください。";
-    SUBMISSION_EMPTY = "E-SUBMISSION-EMPTY", Error, "指標の表が見つからない提出", "「指標名」の見出し行と、年度（令和6年度など）や月（令和6年4月など）の列見出しがある表で提出してください。shukei template で作った様式の利用をおすすめします。";
+    SUBMISSION_EMPTY = "E-SUBMISSION-EMPTY", Error, "空の提出（指標の表や値がない）", "「指標名」の見出し行と、年度（令和6年度など）や月（令和6年4月など）の列見出しがある表で提出してください。shukei template で作った様式の利用をおすすめします。";
     SHEET_HIDDEN = "I-SHEET-HIDDEN", Info, "非表示シート", "非表示シートの内容も読み取りました。意図しない値であれば削除してください。";
     COLUMN_IGNORED = "I-COLUMN-IGNORED", Info, "読み取らなかった列", "値の列であれば、見出しを「令和6年度」「令和6年4月」のような期間にしてください。";
     CELL_EXCEL_ERROR = "E-CELL-EXCEL-ERROR", Error, "Excel のエラー値", "数式の参照先を確認し、正しい数値が表示されるようにしてください。";

@@ -339,3 +339,16 @@ fn nothing_on_stderr_when_quiet_and_no_progress_bar_when_not_a_terminal() {
         "a progress bar on a pipe: {err}"
     );
 }
+
+/// The README documents every finding code (one table row each).
+#[test]
+fn the_readme_lists_every_rule() {
+    let readme = std::fs::read_to_string(crate::util::repo().join("README.md")).unwrap();
+    for rule in shukei::rules::ALL {
+        assert!(
+            readme.contains(&format!("`{}`", rule.code)),
+            "README lacks {}",
+            rule.code
+        );
+    }
+}
