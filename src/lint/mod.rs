@@ -24,7 +24,7 @@ use crate::model::{a1, CellRef, Finding};
 use crate::normalize::number::{parse_value, ParsedValue};
 use crate::rules::{FindingExt, Rule};
 
-pub use score::{scores, write_score_sheet, DepartmentScore};
+pub use score::{scores, DepartmentScore, RULES};
 
 /// A rectangular table region on a sheet (absolute, 0-based; `data_end` exclusive).
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -6,8 +6,6 @@
 //! those three do not apply to CSV files. A rule is met when no file of the department
 //! has a finding of it. Files without a known department are scored as 担当課不明.
 
-use rust_xlsxwriter::{Format as XlsxFormat, Workbook, XlsxError};
-
 use crate::consolidate::FileStatus;
 use crate::model::Finding;
 use crate::rules::{self, Rule};
@@ -120,63 +118,4 @@ fn score_of(department: &str, files: &[FileStatus], findings: &[Finding]) -> Dep
         applicable: applicable.len(),
         broken,
     }
-}
-
-/// Adds the sheet 機械判読性: one row per department (担当課, ファイル数, 満たしたルール,
-/// 対象ルール, 達成率, 満たしていないルール), then the list of rules.
-///
-/// # Errors
-/// When rust_xlsxwriter refuses a cell or the sheet name.
-///
-/// # Examples
-/// ```
-/// let mut wb = rust_xlsxwriter::Workbook::new();
-/// shukei::lint::write_score_sheet(&mut wb, &[]).unwrap();
-/// assert!(wb.worksheet_from_name("機械判読性").is_ok());
-/// ```
-pub fn write_score_sheet(
-    workbook: &mut Workbook,
-    scores: &[DepartmentScore],
-) -> Result<(), XlsxError> {
-    let bold = XlsxFormat::new().set_bold();
-    let percent = XlsxFormat::new().set_num_format("0.0%");
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("機械判読性")?;
-    let headers = [
-        "担当課",
-        "ファイル数",
-        "満たしたルール数",
-        "対象ルール数",
-        "達成率",
-        "満たしていないルール",
-    ];
-    sheet.write_row_with_format(0, 0, headers, &bold)?;
-    for (i, s) in scores.iter().enumerate() {
-        let row = i as u32 + 1;
-        sheet.write(row, 0, &s.department)?;
-        sheet.write(row, 1, s.files as u32)?;
-        sheet.write(row, 2, s.met as u32)?;
-        sheet.write(row, 3, s.applicable as u32)?;
-        sheet.write_with_format(row, 4, s.ratio(), &percent)?;
-        sheet.write(row, 5, broken_titles(&s.broken))?;
-    }
-    let top = scores.len() as u32 + 2;
-    sheet.write_row_with_format(top, 0, ["コード", "ルール", "直し方"], &bold)?;
-    for (i, rule) in RULES.iter().enumerate() {
-        let row = top + 1 + i as u32;
-        sheet.write_row(row, 0, [rule.code, rule.title, rule.hint])?;
-    }
-    sheet.set_column_width(0, 24)?;
-    sheet.set_column_width(5, 60)?;
-    Ok(())
-}
-
-/// The titles of broken rules, joined with 、.
-fn broken_titles(codes: &[&str]) -> String {
-    codes
-        .iter()
-        .filter_map(|c| Rule::by_code(c))
-        .map(|r| r.title)
-        .collect::<Vec<_>>()
-        .join("、")
 }

@@ -21,6 +21,7 @@ mod indicators;
 mod issues;
 mod monthly;
 mod policy;
+mod readability;
 mod status;
 mod style;
 mod summary;
@@ -60,6 +61,8 @@ pub mod sheet {
     pub const STATUS: &str = "提出状況";
     /// 検証結果.
     pub const ISSUES: &str = "検証結果";
+    /// 機械判読性.
+    pub const READABILITY: &str = "機械判読性";
     /// 取組項目.
     pub const ACTIONS: &str = "取組項目";
 }
@@ -168,8 +171,7 @@ pub fn build_report(
     monthly::write(&mut workbook, &ctx)?;
     status::write(&mut workbook, &ctx)?;
     issues::write(&mut workbook, &ctx)?;
-    let scores = crate::lint::scores(&result.files, &result.findings);
-    crate::lint::write_score_sheet(&mut workbook, &scores)?;
+    readability::write(&mut workbook, &ctx)?;
     actions::write(&mut workbook, &ctx)?;
     Ok(workbook)
 }
