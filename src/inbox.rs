@@ -101,6 +101,14 @@ fn walk(dir: &Path, shown: &str, seen: &mut HashSet<PathBuf>, out: &mut Collecte
         let child = format!("{shown}/{name}");
         if path.is_dir() {
             walk(&path, &child, seen, out);
+        } else if path.exists() && !path.is_file() {
+            // A named pipe or device would block a read forever.
+            let at = CellRef::file(&child);
+            let finding = rules::FILE_SKIPPED.at(
+                at.clone(),
+                format!("{at}: 通常のファイルではない（パイプ・デバイスなど）ため読みませんでした"),
+            );
+            out.skipped.push((child, finding));
         } else if EXTENSIONS.contains(&crate::ingest::guard::extension(&name).as_str()) {
             out.inputs.push(Input {
                 path,
@@ -141,8 +149,13 @@ pub fn read_all(
 /// E-FILE-LIMIT finding and the batch goes on; the abandoned thread ends with the process.
 pub fn read_one(input: &Input, shared: &Arc<(Catalogue, Matcher)>, limits: &Limits) -> Submission {
     let catalogue = &shared.0;
-    let size = std::fs::metadata(&input.path).map(|m| m.len()).unwrap_or(0);
-    let bytes = if size > limits.max_file_bytes {
+    let meta = std::fs::metadata(&input.path);
+    let size = meta.as_ref().map(|m| m.len()).unwrap_or(0);
+    let bytes = if meta.as_ref().is_ok_and(|m| !m.is_file()) {
+        Err(Rejection::Unreadable(
+            "通常のファイルではありません（パイプ・デバイスなど）".to_string(),
+        ))
+    } else if size > limits.max_file_bytes {
         Err(Rejection::Limit(format!(
             "ファイルサイズ {size} バイト（上限 {} バイト）",
             limits.max_file_bytes

@@ -54,7 +54,17 @@ fn hostile_files_become_issues_and_the_good_file_still_counts() {
         "指標名,令和6年度\n市税収納率,97.1%\n".as_bytes(),
     );
     #[cfg(unix)]
-    std::os::unix::fs::symlink(wd.path("inbox"), wd.path("inbox/loop")).unwrap();
+    {
+        std::os::unix::fs::symlink(wd.path("inbox"), wd.path("inbox/loop")).unwrap();
+        // A link to nothing cannot be opened (an unreadable file, even for root).
+        std::os::unix::fs::symlink(wd.path("nowhere.xlsx"), wd.path("inbox/dangling.xlsx"))
+            .unwrap();
+        // A named pipe would block a read forever.
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(wd.path("inbox/pipe.csv"))
+            .status();
+        assert!(fifo.is_ok_and(|s| s.success()), "mkfifo failed");
+    }
 
     let out = wd.run_ok(
         &[
