@@ -572,27 +572,19 @@ fn series_checks(catalogue: &Catalogue, values: &[ValueRow], settings: &Settings
         for pair in months.windows(2).chain(years.windows(2)) {
             let (prev, next) = (&pair[0].record, &pair[1].record);
             let at = &next.at;
-            if ind.cumulative && next.value < prev.value - 1e-9 {
-                let message = format!(
-                    "{at}: 累計の「{}」が {} の {} から {} の {} に減っています",
-                    ind.name,
-                    prev.period.label_ja(),
-                    fmt(prev.value),
-                    next.period.label_ja(),
-                    fmt(next.value)
-                );
-                out.push(
-                    rules::CUMULATIVE_DECREASE
-                        .at(at.clone(), message)
-                        .indicator(id)
-                        .raw(next.raw.clone()),
-                );
+            let rule = if ind.cumulative && next.value < prev.value - 1e-9 {
+                Some((rules::CUMULATIVE_DECREASE, "累計の", "減っています"))
             } else if matches!(next.period, Period::Month(_))
                 && matches!(ind.aggregation, Aggregation::Sum | Aggregation::Mean)
                 && is_jump(prev.value, next.value, settings.jump_factor)
             {
+                Some((rules::MONTHLY_JUMP, "", "大きく変化しています"))
+            } else {
+                None
+            };
+            if let Some((rule, prefix, change)) = rule {
                 let message = format!(
-                    "{at}: 「{}」が {} の {} から {} の {} に大きく変化しています",
+                    "{at}: {prefix}「{}」が {} の {} から {} の {} に{change}",
                     ind.name,
                     prev.period.label_ja(),
                     fmt(prev.value),
@@ -600,8 +592,7 @@ fn series_checks(catalogue: &Catalogue, values: &[ValueRow], settings: &Settings
                     fmt(next.value)
                 );
                 out.push(
-                    rules::MONTHLY_JUMP
-                        .at(at.clone(), message)
+                    rule.at(at.clone(), message)
                         .indicator(id)
                         .raw(next.raw.clone()),
                 );
