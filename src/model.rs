@@ -390,6 +390,17 @@ pub struct Finding {
     pub raw: String,
 }
 
+impl Finding {
+    /// The message without its location prefix (`file:sheet!A1: `), for tables and
+    /// terminals that show the place in their own columns.
+    pub fn text(&self) -> &str {
+        let prefix = format!("{}: ", self.at);
+        self.message
+            .strip_prefix(prefix.as_str())
+            .unwrap_or(&self.message)
+    }
+}
+
 /// A value read from a submission, located and converted to the catalogue's unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {

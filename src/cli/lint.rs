@@ -107,21 +107,7 @@ fn report_text(result: &Consolidated, findings: &[Finding], scores: &[Department
             mine.len()
         );
         for f in mine {
-            let message = f
-                .message
-                .split_once(": ")
-                .map_or(f.message.as_str(), |(_, m)| m);
-            let place = match (&f.at.sheet, f.at.cell) {
-                (Some(s), Some(_)) if !s.is_empty() => format!("{s}!{}", f.at.a1()),
-                _ => f.at.a1(),
-            };
-            let _ = writeln!(
-                out,
-                "  {} {:<22} {place:<14} {message}",
-                f.severity.label_ja(),
-                f.code
-            );
-            let _ = writeln!(out, "      → {}", f.hint);
+            super::validate::write_finding(&mut out, f, 22);
         }
     }
     let _ = writeln!(

@@ -70,23 +70,7 @@ pub fn findings_by_file(result: &Consolidated) -> String {
             file.file, file.values, file.errors, file.warnings
         );
         for f in mine {
-            let place = match (&f.at.sheet, f.at.cell) {
-                (Some(s), Some(_)) if s.is_empty() => f.at.a1(),
-                (Some(s), Some(_)) => format!("{s}!{}", f.at.a1()),
-                (Some(s), None) => s.clone(),
-                _ => String::new(),
-            };
-            let message = f
-                .message
-                .split_once(": ")
-                .map_or(f.message.as_str(), |(_, m)| m);
-            let _ = writeln!(
-                out,
-                "  {} {:<28} {place:<14} {message}",
-                f.severity.label_ja(),
-                f.code
-            );
-            let _ = writeln!(out, "      → {}", f.hint);
+            write_finding(&mut out, f, 28);
         }
     }
     let others: Vec<&Finding> = result
@@ -105,6 +89,24 @@ pub fn findings_by_file(result: &Consolidated) -> String {
         result.files.len()
     );
     out
+}
+
+/// One finding for a terminal: severity, code, place, message, then the fix hint.
+pub fn write_finding(out: &mut String, f: &Finding, code_width: usize) {
+    let place = match (&f.at.sheet, f.at.cell) {
+        (Some(s), Some(_)) if s.is_empty() => f.at.a1(),
+        (Some(s), Some(_)) => format!("{s}!{}", f.at.a1()),
+        (Some(s), None) => s.clone(),
+        _ => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "  {} {:<code_width$} {place:<14} {}",
+        f.severity.label_ja(),
+        f.code,
+        f.text()
+    );
+    let _ = writeln!(out, "      → {}", f.hint);
 }
 
 /// The findings as a JSON array.

@@ -80,14 +80,6 @@ fn widths(findings: &[Finding]) -> [f64; 8] {
     ]
 }
 
-/// The message without the location prefix (`file:sheet!A1: `) the columns already show.
-fn message(f: &Finding) -> &str {
-    let prefix = format!("{}: ", f.at);
-    f.message
-        .strip_prefix(prefix.as_str())
-        .unwrap_or(&f.message)
-}
-
 /// One finding's row, cells in column order, then its height.
 fn write_row(
     sheet: &mut Worksheet,
@@ -97,7 +89,7 @@ fn write_row(
     file_width: f64,
 ) -> Result<(), XlsxError> {
     let s = &ctx.styles;
-    let text = message(f);
+    let text = f.text();
     sheet.write_with_format(row, 0, f.severity.label_ja(), &s.center)?;
     sheet.write_with_format(row, 1, f.code, &s.text)?;
     sheet.write_with_format(row, 2, f.at.file.as_str(), &s.wrap)?;
