@@ -186,7 +186,9 @@ fn write_policy_table(sheet: &mut Worksheet, ctx: &Ctx, row: u32) -> Result<(u32
     )?;
     let header = row + 1;
     let grades = shown_grades(ctx);
-    let mut titles = vec!["基本施策", "指標数", "報告済"];
+    // 年度値あり: indicators with a fiscal-year figure to evaluate (the 報告された指標 line
+    // above counts those reported for the reporting period, month or year).
+    let mut titles = vec!["基本施策", "指標数", "年度値あり"];
     titles.extend(grades.iter().map(|g| g.label_ja()));
     for (col, title) in (0u16..).zip(&titles) {
         sheet.write_with_format(header, col, *title, &s.header)?;

@@ -66,7 +66,7 @@ fn summary_shows_period_completeness_and_policy_counts() {
     assert!(reported[1].to_string().ends_with("/ 47"), "{reported:?}");
     let header = find_row(&sheet, "基本施策");
     let titles: Vec<String> = header.iter().map(ToString::to_string).collect();
-    for t in ["指標数", "報告済", "改善", "横ばい", "悪化", "未報告"] {
+    for t in ["指標数", "年度値あり", "改善", "横ばい", "悪化", "未報告"] {
         assert!(titles.iter().any(|x| x == t), "{t} missing: {titles:?}");
     }
     let total = find_row(&sheet, "合計");
