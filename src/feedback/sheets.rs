@@ -221,7 +221,7 @@ fn finding_row(ctx: &Context, f: &Finding, first: Value, sender: Option<String>)
         Value::Text(f.at.a1()),
         Value::Text(indicator_label(ctx.catalogue, f.indicator_id.as_deref())),
         Value::Text(f.raw.clone()),
-        Value::Text(f.message.clone()),
+        Value::Text(f.text().to_string()),
         Value::Text(f.hint.clone()),
     ]);
     Row {
@@ -412,7 +412,8 @@ fn finding_titles(findings: &[&Finding]) -> String {
         .join("\n")
 }
 
-/// The note on a value cell: each finding's message and hint, verbatim.
+/// The note on a value cell: each finding's message (without the place, which is the
+/// cell itself) and hint.
 fn note_text(findings: &[&Finding]) -> String {
     findings
         .iter()
@@ -420,7 +421,7 @@ fn note_text(findings: &[&Finding]) -> String {
             format!(
                 "【{}】{}\n直し方: {}",
                 f.severity.label_ja(),
-                f.message,
+                f.text(),
                 f.hint
             )
         })

@@ -125,7 +125,7 @@ fn return_lists_own_findings_verbatim_errors_first() {
     assert_eq!(body.len(), want.len());
     for (row, f) in body.iter().zip(&want) {
         assert_eq!(row[1], f.severity.label_ja());
-        assert_eq!(row[7], f.message);
+        assert_eq!(row[7], f.text());
         assert_eq!(row[8], f.hint);
     }
     assert_eq!(body[0][1], "エラー");

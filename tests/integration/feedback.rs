@@ -8,8 +8,9 @@ use crate::util::Workdir;
 /// Row of the header line in every feedback table (data starts below it).
 const HEADER_ROW: usize = 3;
 
-/// The (severity, message, hint) rows of a workbook's 指摘事項 sheet; none without it.
-fn issue_rows(path: &Path) -> Vec<(String, String, String)> {
+/// The (severity, file, cell, message, hint) rows of a workbook's 指摘事項 sheet; none
+/// without it.
+fn issue_rows(path: &Path) -> Vec<(String, String, String, String, String)> {
     let mut wb = open_workbook_auto(path).unwrap();
     let Ok(range) = wb.worksheet_range("指摘事項") else {
         return Vec::new();
@@ -22,8 +23,38 @@ fn issue_rows(path: &Path) -> Vec<(String, String, String)> {
         .rows()
         .skip(HEADER_ROW + 1)
         .filter(|r| !text(&r[7]).is_empty())
-        .map(|r| (text(&r[1]), text(&r[7]), text(&r[8])))
+        .map(|r| {
+            (
+                text(&r[1]),
+                text(&r[2]),
+                text(&r[4]),
+                text(&r[7]),
+                text(&r[8]),
+            )
+        })
         .collect()
+}
+
+/// The 指摘事項 row an issues.csv row should give: the same message without its
+/// location prefix (the row shows file and cell in their own columns) and the same hint.
+fn expected_row(
+    i: &std::collections::HashMap<String, String>,
+) -> (String, String, String, String, String) {
+    let file = Path::new(&i["source_file"])
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let text = i["message"]
+        .split_once(": ")
+        .map_or(i["message"].as_str(), |(_, t)| t);
+    (
+        severity_ja(&i["severity"]).to_string(),
+        file,
+        i["cell"].clone(),
+        text.to_string(),
+        i["hint"].clone(),
+    )
 }
 
 fn severity_ja(code: &str) -> &'static str {
@@ -90,12 +121,13 @@ fn every_issue_reaches_its_own_department_and_no_other() {
     // Each issue of a department's file is in its 指摘事項, verbatim, in the run's order
     // (errors first), and in no other department's 指摘事項.
     let issues = wd.read_csv_maps("out/issues.csv");
-    let sheets: BTreeMap<&String, Vec<(String, String, String)>> =
+    let sheets: BTreeMap<&String, Vec<(String, String, String, String, String)>> =
         written.iter().map(|(d, p)| (d, issue_rows(p))).collect();
     for issue in &issues {
+        let row = expected_row(issue);
         let holders: Vec<&&String> = sheets
             .iter()
-            .filter(|(_, rows)| rows.iter().any(|r| r.1 == issue["message"]))
+            .filter(|(_, rows)| rows.contains(&row))
             .map(|(d, _)| d)
             .collect();
         match department_of(&issue["source_file"], &departments) {
@@ -104,16 +136,10 @@ fn every_issue_reaches_its_own_department_and_no_other() {
         }
     }
     for (dept, got) in sheets {
-        let expected: Vec<(String, String, String)> = issues
+        let expected: Vec<(String, String, String, String, String)> = issues
             .iter()
             .filter(|i| department_of(&i["source_file"], &departments) == Some(dept))
-            .map(|i| {
-                (
-                    severity_ja(&i["severity"]).to_string(),
-                    i["message"].clone(),
-                    i["hint"].clone(),
-                )
-            })
+            .map(expected_row)
             .collect();
         assert_eq!(got, expected, "指摘事項 of {dept}");
     }
