@@ -5,12 +5,15 @@ use calamine::{open_workbook_auto, Data, Reader};
 
 use crate::util::Workdir;
 
+/// (severity, file, cell, message, hint) as a 指摘事項 row shows them.
+type IssueRow = (String, String, String, String, String);
+
 /// Row of the header line in every feedback table (data starts below it).
 const HEADER_ROW: usize = 3;
 
 /// The (severity, file, cell, message, hint) rows of a workbook's 指摘事項 sheet; none
 /// without it.
-fn issue_rows(path: &Path) -> Vec<(String, String, String, String, String)> {
+fn issue_rows(path: &Path) -> Vec<IssueRow> {
     let mut wb = open_workbook_auto(path).unwrap();
     let Ok(range) = wb.worksheet_range("指摘事項") else {
         return Vec::new();
@@ -37,9 +40,7 @@ fn issue_rows(path: &Path) -> Vec<(String, String, String, String, String)> {
 
 /// The 指摘事項 row an issues.csv row should give: the same message without its
 /// location prefix (the row shows file and cell in their own columns) and the same hint.
-fn expected_row(
-    i: &std::collections::HashMap<String, String>,
-) -> (String, String, String, String, String) {
+fn expected_row(i: &std::collections::HashMap<String, String>) -> IssueRow {
     let file = Path::new(&i["source_file"])
         .file_name()
         .unwrap()
@@ -121,7 +122,7 @@ fn every_issue_reaches_its_own_department_and_no_other() {
     // Each issue of a department's file is in its 指摘事項, verbatim, in the run's order
     // (errors first), and in no other department's 指摘事項.
     let issues = wd.read_csv_maps("out/issues.csv");
-    let sheets: BTreeMap<&String, Vec<(String, String, String, String, String)>> =
+    let sheets: BTreeMap<&String, Vec<IssueRow>> =
         written.iter().map(|(d, p)| (d, issue_rows(p))).collect();
     for issue in &issues {
         let row = expected_row(issue);
@@ -136,7 +137,7 @@ fn every_issue_reaches_its_own_department_and_no_other() {
         }
     }
     for (dept, got) in sheets {
-        let expected: Vec<(String, String, String, String, String)> = issues
+        let expected: Vec<IssueRow> = issues
             .iter()
             .filter(|i| department_of(&i["source_file"], &departments) == Some(dept))
             .map(expected_row)
