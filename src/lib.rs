@@ -13,11 +13,22 @@
 //!    read, as `MR-…` findings and a score per department.
 //! 6. [`report`], [`export`], [`opendata`], [`template`], [`feedback`] — the outputs.
 //!
+//! Around them: [`inbox`] walks the input folders and reads files in parallel,
+//! [`pipeline`] runs collect → read → consolidate, [`config`] reads `shukei.toml`,
+//! [`rules`] holds every finding's code, severity and fix hint, [`model`] the shared
+//! types (periods, units, cell references, findings).
+//!
 //! The library never prints; the binary in `src/main.rs` chooses paths and writes files.
 //!
 //! ```
-//! let catalogue = shukei::catalogue::Catalogue::builtin();
-//! assert_eq!(catalogue.indicators.len(), 47);
+//! use shukei::{catalogue::Catalogue, consolidate::consolidate, ingest, validate::Settings};
+//! let catalogue = Catalogue::builtin();
+//! let matcher = ingest::Matcher::new(&catalogue);
+//! let csv = "指標名,令和6年度\n市税収納率,97.1%\n";
+//! let sub = ingest::read_submission("収税課_R6.csv", csv.as_bytes(), &catalogue, &matcher, &Default::default());
+//! let result = consolidate(&catalogue, vec![sub], &Settings::default(), None);
+//! let figure = result.year_figure("33-1-2", shukei::model::FiscalYear(2024)).unwrap();
+//! assert_eq!(figure.value, 97.1);
 //! ```
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
