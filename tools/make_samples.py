@@ -13,6 +13,7 @@ Usage (from the repository root):
 
     pip install openpyxl            # 3.1
     python3 tools/make_samples.py   # needs `soffice` (LibreOffice) on PATH
+    python3 tools/make_xlsb.py      # only the .xlsb sample and the golden files (no soffice)
 
 Everything the files contain is embedded below (no reading of ../shared at run time).
 The expected results are recorded while each cell is written, and the cross-file
@@ -54,6 +55,9 @@ Which file covers what (see also samples/README.md, generated from FILES below):
                                                   令6/令7/令8; `2/17 団体` rank; #DIV/0! formula;
                                                   `62.4人` on a % indicator (UNIT); name with line break
   人事課_コンプライアンス指標_R6.xlsx            FY2024 header; hidden sheet with a real table
+  人事課_研修実績_R6.xlsb                        .xlsb written by tools/make_xlsb.py (shared strings,
+                                                  BrtCellReal and BrtCellRk numbers); `158 人` as
+                                                  text; values equal to 人事課's other files
   財政課_報告_20241105.xlsx / _20241120.xlsx     older/newer version, one value changed; ID, 単位
                                                   columns; 2024年度 header; formula =138693+21530 with
                                                   cached value; `1,412,508,000円` for a 千円 indicator;
@@ -85,6 +89,8 @@ try:
     from openpyxl.utils import get_column_letter
 except ImportError:  # pragma: no cover
     sys.exit("openpyxl is required: pip install openpyxl")
+
+import make_xlsb  # noqa: E402  (tools/make_xlsb.py: the stdlib-only .xlsb writer)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -245,7 +251,7 @@ def a1(r: int, c: int) -> str:
 @dataclass
 class SampleFile:
     name: str          # file name in samples/
-    fmt: str           # xlsx | xlsm | xls | ods | csv-bom | csv | csv-cp932 | tsv
+    fmt: str           # xlsx | xlsm | xlsb | xls | ods | csv-bom | csv | csv-cp932 | tsv
     sheets: list
     covers: str        # for the README
     roundtrip: bool = False   # xlsx through LibreOffice to cache formula values
@@ -682,6 +688,33 @@ def _():
     return [s, h]
 
 
+@sample("人事課_研修実績_R6.xlsb", "xlsb",
+        "Excel binary workbook (.xlsb, written by tools/make_xlsb.py, since neither LibreOffice "
+        "nor openpyxl writes xlsb): shared strings (BrtCellIsst), a decimal as an 8-byte float "
+        "(BrtCellReal), whole numbers as RK numbers (BrtCellRk) as Excel stores them; title "
+        "row; header 指標名 | 単位 | 令和6年度 | 備考; `158 人` as text; every figure repeats "
+        "the value 人事課 sent in its other files (no conflict), so 32-1-1, 32-1-2 and 32-1-4 "
+        "stay owed.")
+def _():
+    s = Sheet("研修")
+    s.put(1, 1, "人事課　研修・服務関係指標 実績報告（令和6年度）")
+    for c, h in enumerate(["指標名", "単位", "令和6年度", "備考"], 1):
+        s.put(3, c, h)
+    rows = [
+        ("32-0-1", 14.9, 14.9, "令和5年度決算値"),
+        ("32-1-3", "158 人", 158, "通信教育・資格取得助成の利用者"),
+        ("32-2-1", 12, 12, "令和6年度内部統制評価による"),
+        ("32-2-2", 24, 24, "職員アンケート（令和6年10月実施）"),
+    ]
+    for r, (i, raw, v, note) in enumerate(rows, 4):
+        s.iname(r, 1, i)
+        s.put(r, 2, CATALOGUE[i][1])
+        s.val(r, 3, raw, i, FY, v)
+        s.put(r, 4, note)
+    s.widths = {1: 60, 2: 6, 3: 12, 4: 36}
+    return s
+
+
 def zaisei(keijo: str):
     s = Sheet("財政指標")
     for c, h in enumerate(["ID", "指標名", "単位", "2024年度", "備考"], 1):
@@ -859,6 +892,9 @@ def write_file(f: SampleFile, tmp: Path):
     if f.is_text:
         write_text(f, dest)
         return
+    if f.fmt == "xlsb":
+        make_xlsb.write_xlsb(dest, f.sheets)
+        return
     wb = build_workbook(f.sheets)
     stem = Path(f.name).stem
     src = tmp / "in" / (stem + ".xlsx")
@@ -984,7 +1020,7 @@ def write_golden(files: list[SampleFile]):
 FORMAT_LABEL = {
     "xlsx": "xlsx", "xlsm": "xlsm", "xls": "xls (BIFF8)", "ods": "ods",
     "csv-bom": "CSV UTF-8 + BOM", "csv": "CSV UTF-8 (no BOM)", "csv-cp932": "CSV CP932",
-    "tsv": "TSV UTF-8",
+    "tsv": "TSV UTF-8", "xlsb": "xlsb",
 }
 
 
@@ -1011,6 +1047,11 @@ def write_readme(files, vals, iss):
     L.append("are in `tests/golden/samples/values.tsv` and `issues.tsv`, written from the same")
     L.append("data in the same run. Regenerating is byte-reproducible except for the .xls")
     L.append("(LibreOffice stamps the save time into its summary stream).")
+    L.append("")
+    L.append("LibreOffice and openpyxl cannot write .xlsb, so the .xlsb sample is written by")
+    L.append("`tools/make_xlsb.py`, a small stdlib-only [MS-XLSB] writer that make_samples.py")
+    L.append("calls; `python3 tools/make_xlsb.py` rewrites just the .xlsb and the golden files")
+    L.append("(no LibreOffice needed).")
     L.append("")
     L.append("Scenario: 令和6年度 (FY2024) annual figures, plus monthly figures 令和6年4月 … 11月")
     L.append("(reporting month 2024-11). The department is the file name's prefix before `_`.")
@@ -1040,8 +1081,8 @@ def write_readme(files, vals, iss):
     L.append("  1-based line number, as if the file were a sheet. `cell` is empty for")
     L.append("  `I-SHEET-HIDDEN`.")
     L.append("- `files.tsv`: `file department format sheets hidden_sheets values issues`, one")
-    L.append("  row per sample file (sheets joined with `|`; format one of xlsx xlsm xls ods csv")
-    L.append("  csv-bom csv-cp932 tsv).")
+    L.append("  row per sample file (sheets joined with `|`; format one of xlsx xlsm xlsb xls ods")
+    L.append("  csv csv-bom csv-cp932 tsv).")
     L.append("- Periods: `FY2024` for a fiscal year, `2024-04` … for months.")
     L.append("- Sorted by file, sheet (code-point order), then row, then column.")
     L.append("- Counts (件 人 団体 世帯 事業 課室 件/月 位) may not be negative; a % of citizens or")
