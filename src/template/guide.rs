@@ -66,7 +66,9 @@ pub fn write_guide_sheet(
     }
     write_indicator_list(sheet, catalogue, department, row + 1)?;
     sheet.set_column_width(0, 10)?;
-    sheet.set_column_width(1, 50)?;
+    // 指標名 fits the department's longest name (full-width characters count 2).
+    let names = catalogue.indicators_of(department).map(|i| i.name.as_str());
+    sheet.set_column_width(1, crate::width::column_width(names, 30.0, 90.0))?;
     sheet.set_column_width(2, 8)?;
     sheet.set_column_width(3, 22)?;
     sheet.protect();
