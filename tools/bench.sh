@@ -38,23 +38,22 @@ BARE=target/release/examples/bare_calamine
 # --- corpus -----------------------------------------------------------------------
 stamp=$(cat examples/make_corpus.rs | sha1sum | cut -c1-12)
 CORPUS=target/bench-corpus/s$SMALL-l$LARGE-r$ROWS-f$FILL-$stamp
-if [ ! -f "$CORPUS/done" ]; then
+if [ ! -f "$CORPUS/generated" ]; then
     echo "== corpus → $CORPUS" >&2
     rm -rf "$CORPUS"
     "$GEN" --small "$SMALL" --large "$LARGE" --rows "$ROWS" --fill "$FILL" -o "$CORPUS" >&2
-    # Subsets, hard-linked: the first FLAT small files, and the pandas subset.
-    mkdir -p "$CORPUS/flat" "$CORPUS/pandas/small" "$CORPUS/pandas/large"
-    ls "$CORPUS/small" | sort | head -n "$FLAT" | while read -r f; do
-        ln "$CORPUS/small/$f" "$CORPUS/flat/$f"
-    done
-    ls "$CORPUS/small" | sort | head -n "$PANDAS_SMALL" | while read -r f; do
-        ln "$CORPUS/small/$f" "$CORPUS/pandas/small/$f"
-    done
-    ls "$CORPUS/large" | sort | head -n "$PANDAS_LARGE" | while read -r f; do
-        ln "$CORPUS/large/$f" "$CORPUS/pandas/large/$f"
-    done
-    touch "$CORPUS/done"
+    touch "$CORPUS/generated"
 fi
+# Subsets, hard-linked: the first FLAT small files, and the pandas subset.
+subset() { # FROM TO COUNT
+    rm -rf "$2" && mkdir -p "$2"
+    find "$1" -name '*.xlsx' -printf '%f\n' | sort | sed -n "1,${3}p" | while read -r f; do
+        ln "$1/$f" "$2/$f"
+    done
+}
+subset "$CORPUS/small" "$CORPUS/flat" "$FLAT"
+subset "$CORPUS/small" "$CORPUS/pandas/small" "$PANDAS_SMALL"
+subset "$CORPUS/large" "$CORPUS/pandas/large" "$PANDAS_LARGE"
 OUT=target/bench-out
 rm -rf "$OUT" && mkdir -p "$OUT"
 
