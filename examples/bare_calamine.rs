@@ -45,6 +45,11 @@ fn count_cells(path: &Path) -> u64 {
     names
         .iter()
         .filter_map(|name| workbook.worksheet_range(name).ok())
-        .map(|range| range.used_cells().filter(|(_, _, v)| **v != Data::Empty).count() as u64)
+        .map(|range| {
+            range
+                .used_cells()
+                .filter(|(_, _, v)| **v != Data::Empty)
+                .count() as u64
+        })
         .sum()
 }

@@ -260,7 +260,7 @@ fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -303,11 +303,20 @@ fn write_small(
 }
 
 /// The seed's own layout: title rows, ◆ headings, one table per heading, ※ notes.
-fn seed_layout(ws: &mut Worksheet, inds: &[&Indicator], bold: &Format, rng: &mut Rng) -> Result<()> {
+fn seed_layout(
+    ws: &mut Worksheet,
+    inds: &[&Indicator],
+    bold: &Format,
+    rng: &mut Rng,
+) -> Result<()> {
     let policy = inds.first().map_or(31, |i| i.policy);
     ws.write_string_with_format(0, 0, format!("基本施策 {policy}"), bold)?;
     ws.write_string(1, 0, "◆基本施策の目的")?;
-    ws.write_string(2, 0, "市民にとって分かりやすく、効率的な行政運営を進めます。")?;
+    ws.write_string(
+        2,
+        0,
+        "市民にとって分かりやすく、効率的な行政運営を進めます。",
+    )?;
     let half = inds.len().div_ceil(2);
     let mut row = 4;
     for (k, part) in [&inds[..half], &inds[half..]].into_iter().enumerate() {
@@ -321,7 +330,10 @@ fn seed_layout(ws: &mut Worksheet, inds: &[&Indicator], bold: &Format, rng: &mut
         };
         ws.write_string(row, 0, title)?;
         row += 1;
-        for (c, h) in ["指標名", "基準値", "R6", "R7", "R8", "目指す方向"].iter().enumerate() {
+        for (c, h) in ["指標名", "基準値", "R6", "R7", "R8", "目指す方向"]
+            .iter()
+            .enumerate()
+        {
             ws.write_string_with_format(row, c as u16, *h, bold)?;
         }
         row += 1;
@@ -384,7 +396,14 @@ fn monthly(ws: &mut Worksheet, inds: &[&Indicator], bold: &Format, rng: &mut Rng
         ws.write_string(row, 0, &ind.name)?;
         ws.write_string(row, 1, ind.unit.symbol())?;
         for (m, ym) in MONTHS.iter().take(MONTHS_DUE).enumerate() {
-            write_value(ws, row, 2 + m as u16, ind, value_of(ind, &month_key(*ym)), rng)?;
+            write_value(
+                ws,
+                row,
+                2 + m as u16,
+                ind,
+                value_of(ind, &month_key(*ym)),
+                rng,
+            )?;
         }
         if rng.below(4) == 0 {
             ws.write_string(row, 14, "速報値")?;
@@ -412,7 +431,14 @@ fn monthly_two_row(
         ws.write_string(row, 0, &ind.name)?;
         ws.write_string(row, 1, ind.unit.symbol())?;
         for (m, ym) in MONTHS.iter().take(MONTHS_DUE).enumerate() {
-            write_value(ws, row, 2 + m as u16, ind, value_of(ind, &month_key(*ym)), rng)?;
+            write_value(
+                ws,
+                row,
+                2 + m as u16,
+                ind,
+                value_of(ind, &month_key(*ym)),
+                rng,
+            )?;
         }
     }
     Ok(())
@@ -432,7 +458,14 @@ fn transposed(ws: &mut Worksheet, inds: &[&Indicator], bold: &Format, rng: &mut 
             continue;
         }
         for (k, ind) in inds.iter().enumerate() {
-            write_value(ws, row, 1 + k as u16, ind, value_of(ind, &month_key(*ym)), rng)?;
+            write_value(
+                ws,
+                row,
+                1 + k as u16,
+                ind,
+                value_of(ind, &month_key(*ym)),
+                rng,
+            )?;
         }
     }
     Ok(())
@@ -490,7 +523,9 @@ fn write_large(
 ) -> Result<()> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
-    let ws = wb.add_worksheet_with_constant_memory()?.set_name("案件別明細")?;
+    let ws = wb
+        .add_worksheet_with_constant_memory()?
+        .set_name("案件別明細")?;
     ws.write_string_with_format(0, 0, format!("令和6年度 {dept} 案件別明細"), &bold)?;
     let header = ["受付番号", "指標ID", "指標名", "単位"];
     for (c, h) in header.iter().enumerate() {

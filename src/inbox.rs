@@ -191,7 +191,10 @@ fn parse_with_deadline(
             &Rejection::Unreadable("読み取り用のスレッドを作れません".to_string()),
         );
     }
-    match reader.results.recv_timeout(Duration::from_secs(limits.max_seconds)) {
+    match reader
+        .results
+        .recv_timeout(Duration::from_secs(limits.max_seconds))
+    {
         Ok(sub) => {
             reader.put_back();
             sub
