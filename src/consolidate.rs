@@ -6,7 +6,7 @@
 //! the older value is `superseded`. Different values from different departments: a
 //! `conflict` error, and no figure is chosen.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::catalogue::{Aggregation, Catalogue, Indicator};
 use crate::evaluate::{evaluate, Evaluation};
@@ -625,26 +625,37 @@ pub fn latest_year_figure<'a>(
         .next_back()
 }
 
+/// Per-file counts, tallied in one pass over values and findings (a scan of every
+/// finding per file was quadratic: 2,000 files × their findings).
 fn file_statuses(
     subs: &[Submission],
     values: &[ValueRow],
     findings: &[Finding],
 ) -> Vec<FileStatus> {
+    // (values, errors, warnings) per file name.
+    let mut counts: HashMap<&str, (usize, usize, usize)> = HashMap::with_capacity(subs.len());
+    for v in values {
+        counts.entry(v.record.at.file.as_str()).or_default().0 += 1;
+    }
+    for f in findings {
+        let entry = counts.entry(f.at.file.as_str()).or_default();
+        match f.severity {
+            Severity::Error => entry.1 += 1,
+            Severity::Warning => entry.2 += 1,
+            Severity::Info => {}
+        }
+    }
     subs.iter()
         .map(|s| {
-            let count = |sev| {
-                findings
-                    .iter()
-                    .filter(|f| f.at.file == s.file && f.severity == sev)
-                    .count()
-            };
+            let (values, errors, warnings) =
+                counts.get(s.file.as_str()).copied().unwrap_or_default();
             FileStatus {
                 file: s.file.clone(),
                 department: s.department.clone(),
                 failed: s.failed,
-                values: values.iter().filter(|v| v.record.at.file == s.file).count(),
-                errors: count(Severity::Error),
-                warnings: count(Severity::Warning),
+                values,
+                errors,
+                warnings,
             }
         })
         .collect()
@@ -688,6 +699,11 @@ fn department_statuses(
         .iter()
         .filter_map(|s| s.department.as_deref())
         .collect();
+    // Error findings per file, counted once (not once per department and file).
+    let mut errors_by_file: HashMap<&str, usize> = HashMap::new();
+    for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+        *errors_by_file.entry(f.at.file.as_str()).or_default() += 1;
+    }
     catalogue
         .departments
         .iter()
@@ -708,10 +724,13 @@ fn department_statuses(
                 .filter(|i| !reported(figures, i, period))
                 .map(|i| i.id.clone())
                 .collect();
-            let errors = findings
+            let errors = files
                 .iter()
-                .filter(|f| f.severity == Severity::Error && files.contains(&f.at.file))
-                .count();
+                .map(String::as_str)
+                .collect::<BTreeSet<&str>>()
+                .into_iter()
+                .map(|f| errors_by_file.get(f).copied().unwrap_or(0))
+                .sum();
             let standing = if files.is_empty() {
                 Standing::Missing
             } else if errors > 0 {

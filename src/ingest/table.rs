@@ -8,6 +8,8 @@
 //! Transposed tables (periods down a column, indicator names across a row) are found
 //! separately by [`find_transposed`].
 
+use std::collections::HashMap;
+
 use crate::model::Period;
 use crate::normalize::era::{month_from_excel_serial, month_in_fiscal_year};
 use crate::normalize::header::{classify_header, HeaderKind};
@@ -84,11 +86,21 @@ pub fn find_tables(sheet: &Sheet) -> Vec<Table> {
     let (row0, col0) = sheet.start;
     let (row_end, col_end) = sheet.end();
     let mut headers: Vec<(u32, Vec<u32>)> = Vec::new();
+    // Every text cell is a header candidate, and data rows repeat the same texts
+    // (names, units) thousands of times: classify each distinct text once.
+    let mut is_name_heading: HashMap<&str, bool> = HashMap::new();
     for row in row0..row_end {
         let name_cols: Vec<u32> = (col0..col_end)
             .filter(|&c| {
-                matches!(sheet.get(row, c), Value::Text(_))
-                    && kind_at(sheet, row, c) == HeaderKind::IndicatorName
+                if !matches!(sheet.get(row, c), Value::Text(_)) {
+                    return false;
+                }
+                match sheet.get_merged(row, c) {
+                    Value::Text(s) => *is_name_heading
+                        .entry(s.as_str())
+                        .or_insert_with(|| classify_header(s) == HeaderKind::IndicatorName),
+                    _ => kind_at(sheet, row, c) == HeaderKind::IndicatorName,
+                }
             })
             .collect();
         if !name_cols.is_empty() {

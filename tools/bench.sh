@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Benchmark shukei against its floor (a bare calamine read) and its peer (pandas +
+# openpyxl), on a generated corpus (issue 8). No network except `pip install` of
+# pandas/openpyxl and `apt-get install time` when they are missing.
+#
+#   tools/bench.sh                     # 2000 small, 20 × 50,000-row large
+#   SMALL=500 LARGE=4 ROWS=20000 tools/bench.sh   # a quicker run
+#
+# Environment: SMALL, LARGE, ROWS, FILL (months filled per detail row, 1–12),
+# FLAT (the smaller small-file count for the memory-flatness check, default 500),
+# PANDAS_SMALL / PANDAS_LARGE (the subset timed with pandas, default 200 / 2),
+# REPEAT (runs per measurement, best wall time kept, default 1), NO_PANDAS=1.
+#
+# The corpus is cached in target/bench-corpus/ (regenerated when the generator
+# changes). Results: a Markdown table on stdout and in target/bench-results.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SMALL=${SMALL:-2000}
+LARGE=${LARGE:-20}
+ROWS=${ROWS:-50000}
+FILL=${FILL:-1}
+FLAT=${FLAT:-500}
+PANDAS_SMALL=${PANDAS_SMALL:-200}
+PANDAS_LARGE=${PANDAS_LARGE:-2}
+REPEAT=${REPEAT:-1}
+
+if [ ! -x /usr/bin/time ]; then
+    apt-get install -y time >/dev/null
+fi
+
+echo "== build (release)" >&2
+cargo build --release --quiet --bin shukei --example make_corpus --example bare_calamine
+BIN=target/release/shukei
+GEN=target/release/examples/make_corpus
+BARE=target/release/examples/bare_calamine
+
+# --- corpus -----------------------------------------------------------------------
+stamp=$(cat examples/make_corpus.rs | sha1sum | cut -c1-12)
+CORPUS=target/bench-corpus/s$SMALL-l$LARGE-r$ROWS-f$FILL-$stamp
+if [ ! -f "$CORPUS/generated" ]; then
+    echo "== corpus → $CORPUS" >&2
+    rm -rf "$CORPUS"
+    "$GEN" --small "$SMALL" --large "$LARGE" --rows "$ROWS" --fill "$FILL" -o "$CORPUS" >&2
+    touch "$CORPUS/generated"
+fi
+# Subsets, hard-linked: the first FLAT small files, and the pandas subset.
+subset() { # FROM TO COUNT
+    rm -rf "$2" && mkdir -p "$2"
+    find "$1" -name '*.xlsx' -printf '%f\n' | sort | sed -n "1,${3}p" | while read -r f; do
+        ln "$1/$f" "$2/$f"
+    done
+}
+subset "$CORPUS/small" "$CORPUS/flat" "$FLAT"
+subset "$CORPUS/small" "$CORPUS/pandas/small" "$PANDAS_SMALL"
+subset "$CORPUS/large" "$CORPUS/pandas/large" "$PANDAS_LARGE"
+OUT=target/bench-out
+rm -rf "$OUT" && mkdir -p "$OUT"
+
+# --- measuring --------------------------------------------------------------------
+# measure NAME CMD... → sets WALL (s) and RSS (MiB), the best of REPEAT runs.
+measure() {
+    local name=$1 best_wall="" best_rss="" i
+    shift
+    for ((i = 0; i < REPEAT; i++)); do
+        /usr/bin/time -f "%e %M" -o "$OUT/$name.time" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err" || true
+        # The last line (time prints "Command exited with non-zero status 1" first;
+        # shukei exits 1 when the data has errors, which is a finished run).
+        read -r w k < <(tail -n 1 "$OUT/$name.time")
+        if grep -q 'non-zero status [^1]' "$OUT/$name.time"; then
+            echo "$name failed:" >&2
+            tail -n 5 "$OUT/$name.err" >&2
+            exit 1
+        fi
+        if [ -z "$best_wall" ] || awk "BEGIN{exit !($w < $best_wall)}"; then
+            best_wall=$w
+            best_rss=$((k / 1024))
+        fi
+    done
+    WALL=$best_wall
+    RSS=$best_rss
+}
+
+
+files_in() { find "$1" -name '*.xlsx' | wc -l; }
+cells_in() { "$BARE" "$1" | sed -n 's/.*cells=\([0-9]*\).*/\1/p'; }
+rate() { awk "BEGIN{ if ($2 > 0) printf \"%.0f\", $1 / $2; else print \"-\" }"; }
+ratio() { awk "BEGIN{ if ($2 > 0) printf \"%.2f\", $1 / $2; else print \"-\" }"; }
+
+declare -A R
+run_set() { # LABEL DIR
+    local label=$1 dir=$2 files cells
+    files=$(files_in "$dir")
+    cells=$(cells_in "$dir")
+    echo "== $label: $files files, $cells non-empty cells" >&2
+    measure "shukei-$label" "$BIN" consolidate "$dir" -o "$OUT/shukei-$label.xlsx" \
+        --export-dir "$OUT/shukei-$label" --quiet
+    R[$label.shukei.wall]=$WALL R[$label.shukei.rss]=$RSS
+    measure "bare-$label" "$BARE" "$dir"
+    R[$label.bare.wall]=$WALL R[$label.bare.rss]=$RSS
+    R[$label.files]=$files R[$label.cells]=$cells
+    echo "   shukei ${R[$label.shukei.wall]} s, ${R[$label.shukei.rss]} MiB; bare calamine ${R[$label.bare.wall]} s" >&2
+}
+
+run_set small "$CORPUS/small"
+run_set flat "$CORPUS/flat"
+run_set large "$CORPUS/large"
+
+# --- pandas (a subset, extrapolated per file) -------------------------------------
+PANDAS_NOTE="skipped (NO_PANDAS=1)"
+if [ -z "${NO_PANDAS:-}" ]; then
+    if ! python3 -c 'import pandas, openpyxl' 2>/dev/null; then
+        pip install --quiet pandas openpyxl >&2
+    fi
+    for kind in small large; do
+        dir="$CORPUS/pandas/$kind"
+        echo "== pandas on $(files_in "$dir") $kind files" >&2
+        measure "pandas-$kind" python3 tools/bench_pandas.py "$dir"
+        # The script's own time (without the ~0.5 s of importing pandas), so the
+        # per-file extrapolation does not favour shukei.
+        R[p$kind.pandas.wall]=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "$OUT/pandas-$kind.out")
+        R[p$kind.pandas.rss]=$RSS
+        measure "shukei-p$kind" "$BIN" consolidate "$dir" -o "$OUT/shukei-p$kind.xlsx" \
+            --export-dir "$OUT/shukei-p$kind" --quiet
+        R[p$kind.shukei.wall]=$WALL
+        R[p$kind.files]=$(files_in "$dir")
+        echo "   pandas ${R[p$kind.pandas.wall]} s; shukei ${R[p$kind.shukei.wall]} s" >&2
+    done
+    PANDAS_NOTE="timed on ${R[psmall.files]} small + ${R[plarge.files]} large files"
+fi
+
+# --- report -----------------------------------------------------------------------
+{
+    echo "| corpus | files | cells | shukei wall s | files/s | cells/s | peak RSS MiB | bare calamine s | shukei ÷ calamine |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for label in flat small large; do
+        w=${R[$label.shukei.wall]}
+        echo "| $label | ${R[$label.files]} | ${R[$label.cells]} | $w | $(rate "${R[$label.files]}" "$w") | $(rate "${R[$label.cells]}" "$w") | ${R[$label.shukei.rss]} | ${R[$label.bare.wall]} | $(ratio "$w" "${R[$label.bare.wall]}") |"
+    done
+    echo
+    if [ -z "${NO_PANDAS:-}" ]; then
+        echo "pandas + openpyxl, $PANDAS_NOTE (the script's own time, without importing pandas; per-file time × the full corpus):"
+        echo
+        echo "| files | pandas s | shukei s (same files) | pandas ÷ shukei | pandas extrapolated to full corpus s | ÷ shukei full run |"
+        echo "|---|---:|---:|---:|---:|---:|"
+        for kind in small large; do
+            pw=${R[p$kind.pandas.wall]}
+            sw=${R[p$kind.shukei.wall]}
+            full=$(awk "BEGIN{printf \"%.0f\", $pw / ${R[p$kind.files]} * ${R[$kind.files]}}")
+            echo "| ${R[p$kind.files]} $kind | $pw | $sw | $(ratio "$pw" "$sw") | $full | $(ratio "$full" "${R[$kind.shukei.wall]}") |"
+        done
+    else
+        echo "pandas: $PANDAS_NOTE"
+    fi
+    echo
+    echo "Memory flatness: ${R[flat.files]} small files ${R[flat.shukei.rss]} MiB, ${R[small.files]} small files ${R[small.shukei.rss]} MiB."
+    echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; corpus $CORPUS."
+} | tee target/bench-results.md
