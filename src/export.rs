@@ -27,7 +27,27 @@ pub(crate) fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
 
 /// values.csv: one row per value read (columns of SPEC.md, then `raw`, the cell's text).
 pub fn values_csv(catalogue: &Catalogue, c: &Consolidated) -> Vec<u8> {
-    let mut w = writer();
+    let mut out = Vec::with_capacity(64 * 1024);
+    // Writing into a Vec cannot fail.
+    let _ = write_values_csv(&mut out, catalogue, c);
+    out
+}
+
+/// Streams values.csv into a writer (a file: values.csv can hold millions of rows, so
+/// it is not built in memory first).
+///
+/// # Errors
+/// The writer's I/O error.
+pub fn write_values_csv(
+    out: impl std::io::Write,
+    catalogue: &Catalogue,
+    c: &Consolidated,
+) -> std::io::Result<()> {
+    let mut out = out;
+    out.write_all(BOM)?;
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
     let header = [
         "indicator_id",
         "indicator_name",
@@ -41,11 +61,11 @@ pub fn values_csv(catalogue: &Catalogue, c: &Consolidated) -> Vec<u8> {
         "status",
         "raw",
     ];
-    let _ = w.write_record(header);
+    w.write_record(header)?;
     for v in &c.values {
         let r = &v.record;
         let ind = catalogue.indicator(&r.indicator_id);
-        let _ = w.write_record([
+        w.write_record([
             r.indicator_id.as_str(),
             ind.map_or("", |i| i.name.as_str()),
             &r.period.code(),
@@ -57,9 +77,9 @@ pub fn values_csv(catalogue: &Catalogue, c: &Consolidated) -> Vec<u8> {
             &r.at.a1(),
             v.status.code(),
             &r.raw,
-        ]);
+        ])?;
     }
-    finish(w)
+    w.flush()
 }
 
 /// issues.csv: one row per finding (columns of SPEC.md, then `hint`, how to fix it).

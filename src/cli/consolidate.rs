@@ -17,7 +17,7 @@ use shukei::report::{build_report, ReportMeta};
 use super::inputs::{input_paths, load_catalogue, parse_period};
 use super::lock::OutputLock;
 use super::log::Logger;
-use super::output::{save_workbook, write_atomic};
+use super::output::{save_workbook, write_atomic, write_atomic_with};
 use super::ExitCode;
 
 /// Read all submissions and write the consolidated report.
@@ -203,7 +203,7 @@ fn write_outputs(
         let values = dir.join("values.csv");
         let issues = dir.join("issues.csv");
         let summary_path = dir.join("summary.json");
-        write_atomic(&values, &export::values_csv(catalogue, result))?;
+        write_atomic_with(&values, |w| export::write_values_csv(w, catalogue, result))?;
         write_atomic(&issues, &export::issues_csv(result))?;
         let opendata = dir.join("opendata.csv");
         write_atomic(

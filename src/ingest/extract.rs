@@ -24,6 +24,9 @@ pub struct Extractor<'a> {
     pub findings: Vec<Finding>,
     /// Tables with an ID column are matched by ID only, never by name (filled templates).
     pub id_only: bool,
+    /// Names already matched in this file: detail sheets repeat a few names on
+    /// thousands of rows, and matching normalizes the text each time.
+    names: std::collections::HashMap<String, NameMatch>,
 }
 
 impl<'a> Extractor<'a> {
@@ -36,7 +39,18 @@ impl<'a> Extractor<'a> {
             records: Vec::new(),
             findings: Vec::new(),
             id_only: false,
+            names: std::collections::HashMap::new(),
         }
+    }
+
+    /// Matches a name, once per distinct text.
+    fn match_name(&mut self, name: &str) -> NameMatch {
+        if let Some(found) = self.names.get(name) {
+            return found.clone();
+        }
+        let found = self.matcher.match_name(name);
+        self.names.insert(name.to_string(), found.clone());
+        found
     }
 
     fn at(&self, sheet: &Sheet, row: u32, col: u32) -> CellRef {
@@ -120,7 +134,7 @@ impl<'a> Extractor<'a> {
         let by_name = if name.trim().is_empty() {
             None
         } else {
-            Some(self.matcher.match_name(&name))
+            Some(self.match_name(&name))
         };
         match (by_id, by_name) {
             (Some(id), Some(NameMatch::Exact(n) | NameMatch::Alias(n))) if n != id => {

@@ -352,3 +352,40 @@ fn the_readme_lists_every_rule() {
         );
     }
 }
+
+/// Outputs are readable by others on a shared server (not the temporary file's 0600).
+#[cfg(unix)]
+#[test]
+fn outputs_get_ordinary_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let wd = Workdir::new("perms");
+    wd.write(
+        "in/収税課_R6.csv",
+        "指標名,令和6年度\n市税収納率,97.1%\n".as_bytes(),
+    );
+    wd.run_ok(
+        &[
+            "consolidate",
+            "in",
+            "-o",
+            "r.xlsx",
+            "--export-dir",
+            "out",
+            "-q",
+        ],
+        0,
+    );
+    for file in [
+        "r.xlsx",
+        "out/values.csv",
+        "out/issues.csv",
+        "out/summary.json",
+    ] {
+        let mode = std::fs::metadata(wd.path(file))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o644, "{file}");
+    }
+}
