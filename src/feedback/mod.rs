@@ -216,7 +216,9 @@ impl<'a> Scope<'a> {
             .iter()
             .filter(|f| f.department.as_deref() == Some(department))
             .collect();
-        let is_own = |file: &str| files.iter().any(|f| f.file == file);
+        let own_files: std::collections::HashSet<&str> =
+            files.iter().map(|f| f.file.as_str()).collect();
+        let is_own = |file: &str| own_files.contains(file);
         let responsible = responsible_ids(result, department);
         let own = result
             .findings

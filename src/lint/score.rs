@@ -84,13 +84,23 @@ pub fn scores(files: &[FileStatus], findings: &[Finding]) -> Vec<DepartmentScore
         .collect();
     departments.sort();
     departments.dedup();
+    // (file, code) of every finding, built once: each department checks its files
+    // against it instead of scanning all findings per rule.
+    let broken: std::collections::HashSet<(&str, &str)> = findings
+        .iter()
+        .map(|f| (f.at.file.as_str(), f.code))
+        .collect();
     departments
         .into_iter()
-        .map(|d| score_of(&d, files, findings))
+        .map(|d| score_of(&d, files, &broken))
         .collect()
 }
 
-fn score_of(department: &str, files: &[FileStatus], findings: &[Finding]) -> DepartmentScore {
+fn score_of(
+    department: &str,
+    files: &[FileStatus],
+    broken_in: &std::collections::HashSet<(&str, &str)>,
+) -> DepartmentScore {
     let mine: Vec<(&FileStatus, bool)> = files
         .iter()
         .filter(|f| f.department.as_deref().unwrap_or(UNKNOWN_DEPARTMENT) == department)
@@ -101,9 +111,8 @@ fn score_of(department: &str, files: &[FileStatus], findings: &[Finding]) -> Dep
             .any(|(_, csv)| !*csv || !WORKBOOK_ONLY.contains(&rule.code))
     };
     let is_broken = |rule: &Rule| {
-        findings
-            .iter()
-            .any(|x| x.code == rule.code && mine.iter().any(|(f, _)| f.file == x.at.file))
+        mine.iter()
+            .any(|(f, _)| broken_in.contains(&(f.file.as_str(), rule.code)))
     };
     let applicable: Vec<&Rule> = RULES.iter().filter(|r| applies(r)).collect();
     let broken: Vec<&'static str> = applicable
