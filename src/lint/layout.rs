@@ -74,7 +74,8 @@ fn omitted_items(sheet: &Sheet, region: &Region) -> Vec<(u32, u32)> {
     let mut out: Vec<(u32, u32)> = (region.data_start..region.data_end)
         .flat_map(|r| (region.first_col..=region.last_col).map(move |c| (r, c)))
         .filter(
-            |&(r, c)| matches!(sheet.get(r, c), Value::Text(s) if DITTO.contains(&nfkc(s).trim())),
+            // Ditto marks are short: skip normalizing the long texts of a detail sheet.
+            |&(r, c)| matches!(sheet.get(r, c), Value::Text(s) if s.trim().len() <= 16 && DITTO.contains(&nfkc(s).trim())),
         )
         .collect();
     if let Some(name_col) = region.name_col {
