@@ -271,72 +271,195 @@ fn attr_number(haystack: &[u8], attr: &[u8]) -> Option<u64> {
 /// Bounds of the cells that carry content: (min_row, min_col, max_row, max_col), 1-based.
 type Bounds = Option<(u64, u64, u64, u64)>;
 
-/// Streams a worksheet's XML and returns the bounding box of its non-empty `<c>` cells.
-fn scan_sheet_bounds(reader: &mut impl Read, budget: u64) -> std::io::Result<Bounds> {
-    let mut bounds: Bounds = None;
+/// Longest tag the scanners accept; real tags are a few hundred bytes.
+const MAX_TAG_BYTES: usize = 1024 * 1024;
+
+/// Streams XML through a small buffer and hands every complete tag (the bytes between
+/// `<` and its `>`, quotes respected) to `on_tag`.
+fn scan_tags(
+    reader: &mut impl Read,
+    budget: u64,
+    mut on_tag: impl FnMut(&[u8]),
+) -> std::io::Result<()> {
     let mut buf: Vec<u8> = Vec::with_capacity(128 * 1024);
     let mut chunk = vec![0u8; 64 * 1024];
     let mut seen: u64 = 0;
     loop {
         let n = reader.read(&mut chunk)?;
         if n == 0 {
-            break;
+            return Ok(());
         }
         seen += n as u64;
         if seen >= budget {
             return Err(std::io::Error::other("展開後のサイズが上限を超えました"));
         }
         buf.extend_from_slice(&chunk[..n]);
-        let consumed = scan_cells(&buf, &mut bounds);
+        let consumed = complete_tags(&buf, &mut on_tag);
         buf.drain(..consumed);
+        if buf.len() > MAX_TAG_BYTES {
+            return Err(std::io::Error::other("異常に長いタグがあります"));
+        }
     }
-    Ok(bounds)
 }
 
-/// Scans complete `<c ...>` tags in `buf`, returns how many bytes were fully processed.
-fn scan_cells(buf: &[u8], bounds: &mut Bounds) -> usize {
+/// Calls `on_tag` for the complete tags in `buf`; returns how many bytes were processed.
+fn complete_tags(buf: &[u8], on_tag: &mut impl FnMut(&[u8])) -> usize {
     let mut pos = 0;
-    while let Some(off) = memmem::find(&buf[pos..], b"<c ") {
+    while let Some(off) = memchr::memchr(b'<', &buf[pos..]) {
         let start = pos + off;
-        let Some(end_off) = memchr::memchr(b'>', &buf[start..]) else {
+        let mut quote = None;
+        let end = buf[start + 1..].iter().position(|&b| match quote {
+            Some(q) if b == q => {
+                quote = None;
+                false
+            }
+            Some(_) => false,
+            None if b == b'"' || b == b'\'' => {
+                quote = Some(b);
+                false
+            }
+            None => b == b'>',
+        });
+        let Some(end) = end.map(|e| start + 1 + e) else {
             return start;
         };
-        let end = start + end_off;
-        let tag = &buf[start..end];
-        let self_closing = tag.last() == Some(&b'/');
-        if !self_closing {
-            if let Some((row, col)) = attr_cell_ref(tag) {
-                *bounds = Some(match *bounds {
+        on_tag(&buf[start + 1..end]);
+        pos = end + 1;
+    }
+    buf.len()
+}
+
+/// A tag's local name (without its namespace prefix), whether it closes an element
+/// (`</row>`) and whether it is self-closing (`<c r="B2"/>`).
+fn tag_name(tag: &[u8]) -> (&[u8], bool, bool) {
+    let closing = tag.first() == Some(&b'/');
+    let body = if closing { &tag[1..] } else { tag };
+    let name_len = body
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || *b == b'/')
+        .unwrap_or(body.len());
+    let name = &body[..name_len];
+    let local = match memchr::memrchr(b':', name) {
+        Some(i) => &name[i + 1..],
+        None => name,
+    };
+    (local, closing, tag.last() == Some(&b'/'))
+}
+
+/// The value of attribute `name` (no prefix) in a tag, with any quotes and spacing.
+fn attr<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
+    let mut i = 0;
+    while i < tag.len() {
+        // an attribute starts after white space
+        if !tag[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let rest = &tag[i..];
+        let key_start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+        let rest = &rest[key_start..];
+        let key_len = rest
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || *b == b'=')
+            .unwrap_or(rest.len());
+        let key = &rest[..key_len];
+        let after = &rest[key_len..];
+        let eq = after.iter().position(|b| !b.is_ascii_whitespace())?;
+        if after[eq] != b'=' {
+            i += key_start + key_len.max(1);
+            continue;
+        }
+        let after = &after[eq + 1..];
+        let q = after.iter().position(|b| !b.is_ascii_whitespace())?;
+        let quote = after[q];
+        let value_start = q + 1;
+        let value_len = if quote == b'"' || quote == b'\'' {
+            memchr::memchr(quote, &after[value_start..])?
+        } else {
+            return None;
+        };
+        if key == name {
+            return Some(&after[value_start..value_start + value_len]);
+        }
+        i = (tag.len() - after.len()) + value_start + value_len + 1;
+    }
+    None
+}
+
+/// Where calamine puts the cells of a worksheet: positions from `r` attributes, or
+/// counted from the row's `r` and the cells before for cells without one.
+#[derive(Debug, Default)]
+struct SheetScan {
+    bounds: Bounds,
+    /// 0-based row of the current `<row>`.
+    row: u64,
+    /// 0-based column of the next cell without `r`.
+    col: u64,
+}
+
+impl SheetScan {
+    fn tag(&mut self, tag: &[u8]) {
+        let (name, closing, self_closing) = tag_name(tag);
+        match (name, closing) {
+            (b"row", true) => {
+                self.row = self.row.saturating_add(1);
+                self.col = 0;
+            }
+            (b"row", false) if !self_closing => {
+                if let Some(row) = attr(tag, b"r").and_then(row_number) {
+                    self.row = row.saturating_sub(1);
+                }
+            }
+            (b"c", false) if !self_closing => {
+                let (row, col) = match attr(tag, b"r") {
+                    Some(r) => {
+                        let Some((row, col)) = cell_ref(r) else {
+                            return; // calamine refuses the sheet
+                        };
+                        self.col = col.saturating_sub(1);
+                        (row, col)
+                    }
+                    None => (self.row.saturating_add(1), self.col.saturating_add(1)),
+                };
+                self.bounds = Some(match self.bounds {
                     None => (row, col, row, col),
                     Some((r0, c0, r1, c1)) => (r0.min(row), c0.min(col), r1.max(row), c1.max(col)),
                 });
+                self.col = self.col.saturating_add(1);
             }
+            _ => {}
         }
-        pos = end + 1;
     }
-    // keep a possible partial "<c" at the end
-    buf.len().saturating_sub(2).max(pos)
 }
 
-fn attr_cell_ref(tag: &[u8]) -> Option<(u64, u64)> {
-    let at = memmem::find(tag, b" r=\"")? + 4;
-    let rest = tag.get(at..)?;
-    let letters = rest.iter().take_while(|b| b.is_ascii_uppercase()).count();
-    let digits = rest[letters..]
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .count();
-    if letters == 0 || digits == 0 || letters > 4 || digits > 9 {
+/// Streams a worksheet's XML and returns the bounding box of its non-empty `<c>` cells.
+fn scan_sheet_bounds(reader: &mut impl Read, budget: u64) -> std::io::Result<Bounds> {
+    let mut scan = SheetScan::default();
+    scan_tags(reader, budget, |tag| scan.tag(tag))?;
+    Ok(scan.bounds)
+}
+
+/// A row number (1-based) as calamine reads it, saturating instead of wrapping.
+fn row_number(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let col = rest[..letters]
-        .iter()
-        .fold(0u64, |acc, b| acc * 26 + u64::from(b - b'A' + 1));
-    let row = std::str::from_utf8(&rest[letters..letters + digits])
-        .ok()?
-        .parse()
-        .ok()?;
-    Some((row, col))
+    Some(digits.iter().fold(0u64, |acc, b| {
+        acc.saturating_mul(10).saturating_add(u64::from(b - b'0'))
+    }))
+}
+
+/// `(row, col)`, 1-based, of a cell reference such as `AB12` (letters in either case).
+fn cell_ref(r: &[u8]) -> Option<(u64, u64)> {
+    let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if letters == 0 {
+        return None;
+    }
+    let col = r[..letters].iter().fold(0u64, |acc, b| {
+        acc.saturating_mul(26)
+            .saturating_add(u64::from(b.to_ascii_uppercase() - b'A' + 1))
+    });
+    Some((row_number(&r[letters..])?, col))
 }
 
 fn check_area(bounds: Bounds, name: &str, limits: &Limits) -> Result<(), Rejection> {
@@ -462,7 +585,61 @@ mod tests {
 
     #[test]
     fn cell_refs_parse() {
-        assert_eq!(attr_cell_ref(b"<c r=\"AB12\" t=\"s\""), Some((12, 28)));
-        assert_eq!(attr_cell_ref(b"<c t=\"s\""), None);
+        assert_eq!(cell_ref(b"AB12"), Some((12, 28)));
+        assert_eq!(cell_ref(b"ab12"), Some((12, 28)));
+        assert_eq!(cell_ref(b"12"), None);
+        assert_eq!(attr(b"c r=\"AB12\" t=\"s\"", b"r"), Some(&b"AB12"[..]));
+        assert_eq!(attr(b"c t=\"s\"  r = 'B3'", b"r"), Some(&b"B3"[..]));
+        assert_eq!(attr(b"c t=\"s\"", b"r"), None);
+        assert_eq!(attr(b"c foo=\"r=\" r=\"C4\"", b"r"), Some(&b"C4"[..]));
+    }
+
+    /// Found while writing the fuzz targets (byte mutations rarely survive the zip's
+    /// deflate and CRC, so this came from reading calamine): cells that calamine places
+    /// far away but that the scan for `<c r="...">` did not see made calamine allocate
+    /// 512 GiB and abort the process. Each sheet is A1 plus a cell at row 1,048,576 or
+    /// column XFD.
+    #[test]
+    fn fuzz_far_cells_in_every_spelling_are_seen() {
+        let sheets = [
+            // a cell without `r`, placed by its row's `r`
+            r#"<row r="1"><c r="XFD1"><v>1</v></c></row><row r="1048576"><c><v>1</v></c></row>"#,
+            // a namespace prefix
+            r#"<row r="1"><x:c r="A1"><x:v>1</x:v></x:c><x:c r="XFD1048576"><x:v>1</x:v></x:c></row>"#,
+            // a tab before the attribute
+            "<row r=\"1\"><c r=\"A1\"><v>1</v></c><c\tr=\"XFD1048576\"><v>1</v></c></row>",
+            // single quotes
+            r#"<row r="1"><c r="A1"><v>1</v></c><c r='XFD1048576'><v>1</v></c></row>"#,
+            // lower-case letters
+            r#"<row r="1"><c r="A1"><v>1</v></c><c r="xfd1048576"><v>1</v></c></row>"#,
+            // a `>` inside an attribute value before `r`
+            r#"<row r="1"><c r="A1"><v>1</v></c><c x=">" r="XFD1048576"><v>1</v></c></row>"#,
+        ];
+        for xml in sheets {
+            let xml = format!("<worksheet><sheetData>{xml}</sheetData></worksheet>");
+            let mut reader = std::io::Cursor::new(xml.as_bytes());
+            let bounds = scan_sheet_bounds(&mut reader, 1 << 20).unwrap();
+            let err = check_area(bounds, "sheet1.xml", &Limits::default());
+            assert_eq!(err.err().map(|e| e.code()), Some("E-FILE-LIMIT"), "{xml}");
+        }
+    }
+
+    /// Fuzz finding (xlsx_zip target, crash-22ec35aa): a formula cell without `r` and
+    /// a cell with a 10-digit row, which the old scan skipped, made calamine request
+    /// 0x17f7fffa020000 bytes and abort.
+    #[test]
+    fn fuzz_xlsx_zip_ten_digit_row_is_seen() {
+        let xml = "<worksheet><sheetData><row><c><f>\u{1}</f><v></v></c><c r=\"BRXS4294967232\" t=\"e\" s=\"0\"><v></v></c></row></sheetData></worksheet>";
+        let bounds = scan_sheet_bounds(&mut xml.as_bytes(), 1 << 20).unwrap();
+        let err = check_area(bounds, "sheet1.xml", &Limits::default());
+        assert_eq!(err.err().map(|e| e.code()), Some("E-FILE-LIMIT"));
+    }
+
+    #[test]
+    fn cells_without_r_follow_their_row() {
+        let xml = r#"<sheetData><row r="3"><c><v>1</v></c><c/><c><v>2</v></c></row><row><c s="1"/><c><v>3</v></c></row></sheetData>"#;
+        let bounds = scan_sheet_bounds(&mut xml.as_bytes(), 1 << 20).unwrap();
+        // C3 is (3, 2): the self-closing <c/> is skipped by calamine and not counted
+        assert_eq!(bounds, Some((3, 1, 4, 2)));
     }
 }
