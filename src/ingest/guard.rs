@@ -189,10 +189,99 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Rejection> {
             "zip ですが Excel・ODS のブックではありません".to_string(),
         ));
     };
-    if format == Format::Xlsx {
-        check_xlsx_parts(&mut archive, &names, limits)?;
+    match format {
+        Format::Xlsx => check_xlsx_parts(&mut archive, &names, limits)?,
+        Format::Ods if names.iter().any(|n| n == "content.xml") => {
+            check_ods_content(&mut archive, limits)?;
+        }
+        _ => {}
     }
     Ok(format)
+}
+
+/// Scans an ODS's content.xml for tables whose repeated rows and cells
+/// (`table:number-rows-repeated`, `table:number-columns-repeated`) would make calamine
+/// expand more cells than the limits allow: 800 bytes can declare 100 million.
+fn check_ods_content(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+) -> Result<(), Rejection> {
+    let name = "content.xml";
+    let entry = archive
+        .by_name(name)
+        .map_err(|e| Rejection::Unreadable(format!("{name} を開けません（{e}）")))?;
+    let budget = limits.max_decompressed_bytes.saturating_add(1);
+    let mut reader = entry.take(budget);
+    let mut scan = OdsScan::default();
+    let mut worst: Result<(), Rejection> = Ok(());
+    scan_tags(&mut reader, budget, |tag| {
+        if let Some(bounds) = scan.tag(tag) {
+            if worst.is_ok() {
+                worst = check_area(bounds, name, limits);
+            }
+        }
+    })
+    .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
+    worst?;
+    check_area(scan.bounds, name, limits)
+}
+
+/// Rows and columns of one ODS sheet at most, as calamine caps them.
+const ODS_MAX_ROWS: u64 = 1_048_576;
+const ODS_MAX_COLUMNS: u64 = 16_384;
+
+/// The expanded extent of the current ODS table's non-empty cells.
+#[derive(Debug, Default)]
+struct OdsScan {
+    bounds: Bounds,
+    /// 0-based row where the current `<table:table-row>` starts, and its repeat count.
+    row: u64,
+    row_repeat: u64,
+    /// 0-based column of the next cell in the row.
+    col: u64,
+}
+
+impl OdsScan {
+    /// Reads one tag; returns the finished table's bounds at `</table:table>`.
+    fn tag(&mut self, tag: &[u8]) -> Option<Bounds> {
+        let closing = tag.first() == Some(&b'/');
+        let body = if closing { &tag[1..] } else { tag };
+        let name_len = body
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || *b == b'/')
+            .unwrap_or(body.len());
+        let self_closing = tag.last() == Some(&b'/');
+        let repeat = |attr_name: &[u8], max: u64| {
+            attr(tag, attr_name)
+                .and_then(row_number)
+                .unwrap_or(1)
+                .min(max)
+        };
+        match (&body[..name_len], closing) {
+            (b"table:table", false) if !self_closing => *self = OdsScan::default(),
+            (b"table:table", true) => return Some(std::mem::take(self).bounds),
+            (b"table:table-row", false) => {
+                self.row = self.row.saturating_add(self.row_repeat);
+                self.row_repeat = repeat(b"table:number-rows-repeated", ODS_MAX_ROWS);
+                self.col = 0;
+            }
+            (b"table:table-cell" | b"table:covered-table-cell", false) => {
+                let n = repeat(b"table:number-columns-repeated", ODS_MAX_COLUMNS);
+                let has_value = !self_closing || attr(tag, b"office:value-type").is_some();
+                if has_value && self.row_repeat > 0 && n > 0 {
+                    let (r0, c0) = (self.row + 1, self.col + 1);
+                    let (r1, c1) = (self.row + self.row_repeat, self.col + n);
+                    self.bounds = Some(match self.bounds {
+                        None => (r0, c0, r1, c1),
+                        Some((a, b, c, d)) => (a.min(r0), b.min(c0), c.max(r1), d.max(c1)),
+                    });
+                }
+                self.col = self.col.saturating_add(n);
+            }
+            _ => {}
+        }
+        None
+    }
 }
 
 /// Scans shared strings and worksheets for declared counts and cell positions that would
@@ -633,6 +722,32 @@ mod tests {
         let bounds = scan_sheet_bounds(&mut xml.as_bytes(), 1 << 20).unwrap();
         let err = check_area(bounds, "sheet1.xml", &Limits::default());
         assert_eq!(err.err().map(|e| e.code()), Some("E-FILE-LIMIT"));
+    }
+
+    /// Found while writing the fuzz targets (calamine's ODS reader expands repeats up
+    /// to 100 million cells, and the guard did not look inside .ods files): a 783-byte
+    /// .ods with one value cell repeated 16,384 × 6,000 times took 9 GB and 26 s.
+    #[test]
+    fn fuzz_ods_repeated_cells_are_counted() {
+        let content = |rows: u32, cols: u32| {
+            format!(
+                r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="S"><table:table-row table:number-rows-repeated="{rows}"><table:table-cell table:number-columns-repeated="{cols}" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+            )
+        };
+        let scan = |xml: &str| {
+            let mut scan = OdsScan::default();
+            let mut tables = Vec::new();
+            scan_tags(&mut xml.as_bytes(), 1 << 20, |t| tables.extend(scan.tag(t))).unwrap();
+            tables
+        };
+        assert_eq!(scan(&content(6000, 16384)), vec![Some((1, 1, 6000, 16384))]);
+        let err = check_area(Some((1, 1, 6000, 16384)), "content.xml", &Limits::default());
+        assert_eq!(err.err().map(|e| e.code()), Some("E-FILE-LIMIT"));
+        // trailing empty rows, as LibreOffice writes them, do not count
+        assert_eq!(scan(&content(3, 4)), vec![Some((1, 1, 3, 4))]);
+        // rows before the value shift it down
+        let shifted = r#"<table:table><table:table-row table:number-rows-repeated="10"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="2"/><table:table-cell office:value-type="string"/></table:table-row></table:table>"#;
+        assert_eq!(scan(shifted), vec![Some((11, 3, 11, 3))]);
     }
 
     #[test]
