@@ -278,19 +278,16 @@ impl<'a> Extractor<'a> {
         };
         // A cell near f64::MAX can still overflow when scaled (× 100 for a percent
         // format, × 1000 for 円): such a value is not a figure.
-        let result = result.and_then(|value| {
-            if value.is_finite() {
-                Ok(value)
-            } else {
-                Err(rules::VALUE_NONNUMERIC.at(
-                    at.clone(),
-                    format!(
-                        "{at}: 「{}」の値「{raw}」は大きすぎて数値として扱えません",
-                        ind.name
-                    ),
-                ))
-            }
-        });
+        let result = match result {
+            Ok(value) if !value.is_finite() => Err(rules::VALUE_NONNUMERIC.at(
+                at.clone(),
+                format!(
+                    "{at}: 「{}」の値「{raw}」は大きすぎて数値として扱えません",
+                    ind.name
+                ),
+            )),
+            other => other,
+        };
         match result {
             Ok(value) => self.records.push(Record {
                 indicator_id: ind.id.clone(),
