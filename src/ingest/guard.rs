@@ -307,6 +307,7 @@ fn check_xlsx_parts(
         } else {
             let bounds = scan_sheet_bounds(&mut reader, budget)
                 .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
+            check_grid(bounds, name)?;
             check_area(bounds, name, limits)?;
         }
     }
@@ -551,6 +552,23 @@ fn cell_ref(r: &[u8]) -> Option<(u64, u64)> {
     Some((row_number(&r[letters..])?, col))
 }
 
+/// Excel's grid: 1,048,576 rows × 16,384 columns.
+const EXCEL_MAX_ROWS: u64 = 1_048_576;
+const EXCEL_MAX_COLUMNS: u64 = 16_384;
+
+/// Refuses cells outside Excel's grid. Excel never writes them, and calamine counts rows
+/// in `u32`, so a row past 4,294,967,295 wraps to the top and spans the whole range.
+fn check_grid(bounds: Bounds, name: &str) -> Result<(), Rejection> {
+    match bounds {
+        Some((_, _, r1, c1)) if r1 > EXCEL_MAX_ROWS || c1 > EXCEL_MAX_COLUMNS => {
+            Err(Rejection::Limit(format!(
+                "{name} に Excel の範囲（{EXCEL_MAX_ROWS} 行 × {EXCEL_MAX_COLUMNS} 列）の外のセルがあります"
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn check_area(bounds: Bounds, name: &str, limits: &Limits) -> Result<(), Rejection> {
     if let Some((r0, c0, r1, c1)) = bounds {
         let area = (r1 - r0 + 1).saturating_mul(c1 - c0 + 1);
@@ -589,12 +607,39 @@ fn check_cfb(bytes: &[u8], limits: &Limits) -> Result<Format, Rejection> {
 }
 
 fn check_biff_records(data: &[u8], limits: &Limits) -> Result<(), Rejection> {
+    let name = "シート";
     let mut pos = 0usize;
+    // The cells of the current sheet (BOF starts one): calamine places them by their
+    // records' positions, whatever DIMENSIONS declares.
+    let mut bounds: Bounds = None;
+    let include = |bounds: &mut Bounds, row: u64, col: u64| {
+        let (row, col) = (row + 1, col + 1);
+        *bounds = Some(match *bounds {
+            None => (row, col, row, col),
+            Some((r0, c0, r1, c1)) => (r0.min(row), c0.min(col), r1.max(row), c1.max(col)),
+        });
+    };
     while let Some(header) = data.get(pos..pos + 4) {
         let typ = u16::from_le_bytes([header[0], header[1]]);
         let len = usize::from(u16::from_le_bytes([header[2], header[3]]));
         let body = data.get(pos + 4..pos + 4 + len).unwrap_or(&[]);
+        let u16_at = |i: usize| {
+            body.get(i..i + 2)
+                .map_or(0, |b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+        };
         match typ {
+            0x0809 => {
+                check_area(std::mem::take(&mut bounds), name, limits)?;
+            }
+            // Number, Label, RString, BoolErr, Rk, LabelSst, Formula
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 if body.len() >= 4 => {
+                include(&mut bounds, u16_at(0), u16_at(2));
+            }
+            // MulRk: row, first column, …, last column
+            0x00BD if body.len() >= 6 => {
+                include(&mut bounds, u16_at(0), u16_at(2));
+                include(&mut bounds, u16_at(0), u16_at(body.len() - 2));
+            }
             0x002F => return Err(Rejection::Encrypted),
             0x0200 if body.len() >= 12 => {
                 let u32_at = |i: usize| {
@@ -622,7 +667,7 @@ fn check_biff_records(data: &[u8], limits: &Limits) -> Result<(), Rejection> {
         }
         pos += 4 + len;
     }
-    Ok(())
+    check_area(bounds, name, limits)
 }
 
 #[cfg(test)]
@@ -748,6 +793,46 @@ mod tests {
         // rows before the value shift it down
         let shifted = r#"<table:table><table:table-row table:number-rows-repeated="10"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="2"/><table:table-cell office:value-type="string"/></table:table-row></table:table>"#;
         assert_eq!(scan(shifted), vec![Some((11, 3, 11, 3))]);
+    }
+
+    /// Fuzz finding (xlsx_zip target, crash-665e60c4): `<row r="4294967295">`, then
+    /// two rows without `r`: calamine's u32 row count wraps to 0, the range spans 2^32
+    /// rows and the 128 GiB allocation aborts. Cells outside Excel's grid are refused.
+    #[test]
+    fn fuzz_xlsx_zip_rows_past_u32_are_refused() {
+        let xml = r#"<worksheet><sheetData><row r="4294967295"><c t="d"><v></v></c></row><row></row><row><c><f>;</f><v></v></c></row><row r="4112493810"></row></sheetData></worksheet>"#;
+        let bounds = scan_sheet_bounds(&mut xml.as_bytes(), 1 << 20).unwrap();
+        let err = check_grid(bounds, "sheet1.xml");
+        assert_eq!(err.err().map(|e| e.code()), Some("E-FILE-LIMIT"));
+        assert_eq!(check_grid(Some((1, 1, 1_048_576, 16_384)), "s"), Ok(()));
+    }
+
+    /// Found while fixing the xlsx cases: an .xls whose DIMENSIONS is small but whose
+    /// cell records sit near A1 and at row 65,536 / column 65,536 (checked on a copy of
+    /// the sample .xls with one LABELSST moved) made calamine request 137 GB and abort.
+    /// The guard now bounds the cell records of each sheet.
+    #[test]
+    fn xls_cell_records_are_bounded() {
+        let record = |typ: u16, body: &[u8]| {
+            let mut r = typ.to_le_bytes().to_vec();
+            r.extend_from_slice(&(body.len() as u16).to_le_bytes());
+            r.extend_from_slice(body);
+            r
+        };
+        let number = |row: u16, col: u16| {
+            let mut b = row.to_le_bytes().to_vec();
+            b.extend_from_slice(&col.to_le_bytes());
+            b.extend_from_slice(&[0; 10]);
+            record(0x0203, &b)
+        };
+        let mut stream = record(0x0809, &[0; 16]);
+        stream.extend(record(0x0200, &[0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0]));
+        stream.extend(number(0, 0));
+        let small = [stream.clone(), number(9, 9), record(0x000A, &[])].concat();
+        assert_eq!(check_biff_records(&small, &Limits::default()), Ok(()));
+        let far = [stream, number(65_535, 65_535), record(0x000A, &[])].concat();
+        let err = check_biff_records(&far, &Limits::default());
+        assert_eq!(err.err().map(|e| e.code()), Some("E-FILE-LIMIT"));
     }
 
     #[test]
