@@ -190,7 +190,7 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Rejection> {
         ));
     };
     match format {
-        Format::Xlsx => check_xlsx_parts(&mut archive, &names, limits)?,
+        Format::Xlsx => check_xlsx_parts(&mut archive, limits)?,
         Format::Ods if names.iter().any(|n| n == "content.xml") => {
             check_ods_content(&mut archive, limits)?;
         }
@@ -284,50 +284,56 @@ impl OdsScan {
     }
 }
 
-/// Scans shared strings and worksheets for declared counts and cell positions that would
-/// make calamine allocate more than the limits allow.
+/// Scans the parts of an xlsx for declared counts and cell positions that would make
+/// calamine allocate more than the limits allow.
+///
+/// calamine finds the worksheets and the shared strings through the relationships, so
+/// their entry names prove nothing (`xl/worksheets/sheet1.xMl` is read as well): every
+/// entry but pictures and binaries is scanned, by index, so that two entries with one
+/// name are both seen.
 fn check_xlsx_parts(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    names: &[String],
     limits: &Limits,
 ) -> Result<(), Rejection> {
-    for name in names {
-        let is_sst = name.ends_with("sharedStrings.xml");
-        let is_sheet = name.contains("worksheets/") && name.ends_with(".xml");
-        if !is_sst && !is_sheet {
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index(i)
+            .map_err(|e| Rejection::Unreadable(format!("zip として壊れています（{e}）")))?;
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        if !may_be_xml_part(&name) {
             continue;
         }
-        let entry = archive
-            .by_name(name)
-            .map_err(|e| Rejection::Unreadable(format!("{name} を開けません（{e}）")))?;
         let budget = limits.max_decompressed_bytes.saturating_add(1);
         let mut reader = entry.take(budget);
-        if is_sst {
-            check_shared_strings(&mut reader, name, limits)?;
-        } else {
-            let bounds = scan_sheet_bounds(&mut reader, budget)
-                .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
-            check_grid(bounds, name)?;
-            check_area(bounds, name, limits)?;
-        }
+        let mut head = vec![0u8; 4096];
+        let n = read_up_to(&mut reader, &mut head)
+            .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
+        head.truncate(n);
+        check_declared_counts(&head, &name, limits)?;
+        let bounds = scan_sheet_bounds(&mut Cursor::new(head).chain(reader), budget)
+            .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
+        check_grid(bounds, &name)?;
+        check_area(bounds, &name, limits)?;
     }
     Ok(())
 }
 
-fn check_shared_strings(
-    reader: &mut impl Read,
-    name: &str,
-    limits: &Limits,
-) -> Result<(), Rejection> {
-    let mut head = vec![0u8; 4096];
-    let n = read_up_to(reader, &mut head)
-        .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
-    let head = &head[..n];
+/// Whether a zip entry may be XML that calamine reads (not a picture or a binary part).
+fn may_be_xml_part(name: &str) -> bool {
+    const BINARY: [&str; 10] = [
+        ".bin", ".png", ".jpg", ".jpeg", ".gif", ".emf", ".wmf", ".tif", ".tiff", ".bmp",
+    ];
+    let lower = name.to_ascii_lowercase();
+    !(lower.starts_with("xl/media/") || BINARY.iter().any(|ext| lower.ends_with(ext)))
+}
+
+/// The shared strings' `uniqueCount` / `count`, which calamine reserves room for.
+fn check_declared_counts(head: &[u8], name: &str, limits: &Limits) -> Result<(), Rejection> {
     for attr in [&b"uniqueCount=\""[..], &b" count=\""[..]] {
         if let Some(count) = attr_number(head, attr) {
             if count > limits.max_cells {
                 return Err(Rejection::Limit(format!(
-                    "共有文字列の宣言数 {count}（上限 {}）",
+                    "{name} の宣言数 {count}（上限 {}）",
                     limits.max_cells
                 )));
             }
@@ -833,6 +839,32 @@ mod tests {
         let far = [stream, number(65_535, 65_535), record(0x000A, &[])].concat();
         let err = check_biff_records(&far, &Limits::default());
         assert_eq!(err.err().map(|e| e.code()), Some("E-FILE-LIMIT"));
+    }
+
+    /// Fuzz finding (the stable `replay` mutator on read_workbook, seed far_cell.xlsx):
+    /// one flipped bit renamed `xl/worksheets/sheet1.xml` to `sheet1.xMl`; the guard
+    /// skipped it by name, calamine still read it and aborted on 512 GiB.
+    #[test]
+    fn fuzz_renamed_sheet_entry_is_still_scanned() {
+        let far = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/hostile/far_cell.xlsx"
+        ))
+        .unwrap();
+        let needle = b"xl/worksheets/sheet1.xml";
+        let mut renamed = far.clone();
+        let mut at = 0;
+        while let Some(i) = memmem::find(&renamed[at..], needle) {
+            renamed[at + i + needle.len() - 2] = b'M';
+            at += i + needle.len();
+        }
+        assert_ne!(renamed, far);
+        for bytes in [far, renamed] {
+            let got = check(&bytes, "far_cell.xlsx", &Limits::default());
+            assert_eq!(got.err().map(|r| r.code()), Some("E-FILE-LIMIT"));
+        }
+        assert!(may_be_xml_part("xl/worksheets/sheet1.xMl"));
+        assert!(!may_be_xml_part("xl/media/image1.png"));
     }
 
     #[test]
