@@ -151,15 +151,20 @@ where
     R::new(cursor).map_err(|e| e.to_string())
 }
 
+/// One calamine cell as a grid value. A number that is not finite (`<v>NaN</v>`,
+/// `<v>1e999</v>` or `inf` in an xlsx, a NaN double in an xls) cannot be stored by Excel
+/// and becomes the error value `#NUM!`, as Excel shows an overflow.
 fn convert(data: &Data) -> Value {
     match data {
         Data::Empty => Value::Empty,
         Data::String(s) => Value::Text(s.clone()),
+        Data::Float(f) if !f.is_finite() => Value::Error("#NUM!".to_string()),
         Data::Float(f) => Value::Number(*f),
         Data::Int(i) => Value::Number(*i as f64),
         Data::Bool(b) => Value::Bool(*b),
         Data::DateTime(dt) => match dt.as_datetime() {
             Some(naive) if dt.is_datetime() => Value::Date(serial(naive)),
+            _ if !dt.as_f64().is_finite() => Value::Error("#NUM!".to_string()),
             _ => Value::Number(dt.as_f64()),
         },
         Data::DateTimeIso(s) => iso_date(s).map_or_else(|| Value::Text(s.clone()), Value::Date),
@@ -246,6 +251,16 @@ fn percent_cells(sheets: &mut Sheets<Cursor<&[u8]>>, sheet: &Sheet) -> Vec<(u32,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found while writing the fuzz targets: `<v>NaN</v>` and `<v>1e999</v>` were read as NaN
+    /// and +∞, which then reached the records.
+    #[test]
+    fn fuzz_non_finite_numbers_are_num_errors() {
+        for f in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(convert(&Data::Float(f)), Value::Error("#NUM!".to_string()));
+        }
+        assert_eq!(convert(&Data::Float(1.5)), Value::Number(1.5));
+    }
 
     #[test]
     fn formula_markup_is_found_across_chunk_borders() {

@@ -290,6 +290,18 @@ impl<'a> Extractor<'a> {
             )),
             Value::Empty => return,
         };
+        // A cell near f64::MAX can still overflow when scaled (× 100 for a percent
+        // format, × 1000 for 円): such a value is not a figure.
+        let result = match result {
+            Ok(value) if !value.is_finite() => Err(rules::VALUE_NONNUMERIC.at(
+                at.clone(),
+                format!(
+                    "{at}: 「{}」の値「{raw}」は大きすぎて数値として扱えません",
+                    ind.name
+                ),
+            )),
+            other => other,
+        };
         match result {
             Ok(value) => self.records.push(Record {
                 indicator_id: ind.id.clone(),

@@ -189,55 +189,151 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Rejection> {
             "zip ですが Excel・ODS のブックではありません".to_string(),
         ));
     };
-    if format == Format::Xlsx {
-        check_xlsx_parts(&mut archive, &names, limits)?;
+    match format {
+        Format::Xlsx => check_xlsx_parts(&mut archive, limits)?,
+        Format::Ods if names.iter().any(|n| n == "content.xml") => {
+            check_ods_content(&mut archive, limits)?;
+        }
+        _ => {}
     }
     Ok(format)
 }
 
-/// Scans shared strings and worksheets for declared counts and cell positions that would
-/// make calamine allocate more than the limits allow.
-fn check_xlsx_parts(
+/// Scans an ODS's content.xml for tables whose repeated rows and cells
+/// (`table:number-rows-repeated`, `table:number-columns-repeated`) would make calamine
+/// expand more cells than the limits allow: 800 bytes can declare 100 million.
+fn check_ods_content(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    names: &[String],
     limits: &Limits,
 ) -> Result<(), Rejection> {
-    for name in names {
-        let is_sst = name.ends_with("sharedStrings.xml");
-        let is_sheet = name.contains("worksheets/") && name.ends_with(".xml");
-        if !is_sst && !is_sheet {
+    let name = "content.xml";
+    let entry = archive
+        .by_name(name)
+        .map_err(|e| Rejection::Unreadable(format!("{name} を開けません（{e}）")))?;
+    let budget = limits.max_decompressed_bytes.saturating_add(1);
+    let mut reader = entry.take(budget);
+    let mut scan = OdsScan::default();
+    let mut worst: Result<(), Rejection> = Ok(());
+    scan_tags(&mut reader, budget, |tag| {
+        if let Some(bounds) = scan.tag(tag) {
+            if worst.is_ok() {
+                worst = check_area(bounds, name, limits);
+            }
+        }
+    })
+    .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
+    worst?;
+    check_area(scan.bounds, name, limits)
+}
+
+/// Rows and columns of one ODS sheet at most, as calamine caps them.
+const ODS_MAX_ROWS: u64 = 1_048_576;
+const ODS_MAX_COLUMNS: u64 = 16_384;
+
+/// The expanded extent of the current ODS table's non-empty cells.
+#[derive(Debug, Default)]
+struct OdsScan {
+    bounds: Bounds,
+    /// 0-based row where the current `<table:table-row>` starts, and its repeat count.
+    row: u64,
+    row_repeat: u64,
+    /// 0-based column of the next cell in the row.
+    col: u64,
+}
+
+impl OdsScan {
+    /// Reads one tag; returns the finished table's bounds at `</table:table>`.
+    fn tag(&mut self, tag: &[u8]) -> Option<Bounds> {
+        let closing = tag.first() == Some(&b'/');
+        let body = if closing { &tag[1..] } else { tag };
+        let name_len = body
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || *b == b'/')
+            .unwrap_or(body.len());
+        let self_closing = tag.last() == Some(&b'/');
+        let repeat = |attr_name: &[u8], max: u64| {
+            attr(tag, attr_name)
+                .and_then(row_number)
+                .unwrap_or(1)
+                .min(max)
+        };
+        match (&body[..name_len], closing) {
+            (b"table:table", false) if !self_closing => *self = OdsScan::default(),
+            (b"table:table", true) => return Some(std::mem::take(self).bounds),
+            (b"table:table-row", false) => {
+                self.row = self.row.saturating_add(self.row_repeat);
+                self.row_repeat = repeat(b"table:number-rows-repeated", ODS_MAX_ROWS);
+                self.col = 0;
+            }
+            (b"table:table-cell" | b"table:covered-table-cell", false) => {
+                let n = repeat(b"table:number-columns-repeated", ODS_MAX_COLUMNS);
+                let has_value = !self_closing || attr(tag, b"office:value-type").is_some();
+                if has_value && self.row_repeat > 0 && n > 0 {
+                    let (r0, c0) = (self.row + 1, self.col + 1);
+                    let (r1, c1) = (self.row + self.row_repeat, self.col + n);
+                    self.bounds = Some(match self.bounds {
+                        None => (r0, c0, r1, c1),
+                        Some((a, b, c, d)) => (a.min(r0), b.min(c0), c.max(r1), d.max(c1)),
+                    });
+                }
+                self.col = self.col.saturating_add(n);
+            }
+            _ => {}
+        }
+        None
+    }
+}
+
+/// Scans the parts of an xlsx for declared counts and cell positions that would make
+/// calamine allocate more than the limits allow.
+///
+/// calamine finds the worksheets and the shared strings through the relationships, so
+/// their entry names prove nothing (`xl/worksheets/sheet1.xMl` is read as well): every
+/// entry but pictures and binaries is scanned, by index, so that two entries with one
+/// name are both seen.
+fn check_xlsx_parts(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+) -> Result<(), Rejection> {
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index(i)
+            .map_err(|e| Rejection::Unreadable(format!("zip として壊れています（{e}）")))?;
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        if !may_be_xml_part(&name) {
             continue;
         }
-        let entry = archive
-            .by_name(name)
-            .map_err(|e| Rejection::Unreadable(format!("{name} を開けません（{e}）")))?;
         let budget = limits.max_decompressed_bytes.saturating_add(1);
         let mut reader = entry.take(budget);
-        if is_sst {
-            check_shared_strings(&mut reader, name, limits)?;
-        } else {
-            let bounds = scan_sheet_bounds(&mut reader, budget)
-                .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
-            check_area(bounds, name, limits)?;
-        }
+        let mut head = vec![0u8; 4096];
+        let n = read_up_to(&mut reader, &mut head)
+            .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
+        head.truncate(n);
+        check_declared_counts(&head, &name, limits)?;
+        let bounds = scan_sheet_bounds(&mut Cursor::new(head).chain(reader), budget)
+            .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
+        check_grid(bounds, &name)?;
+        check_area(bounds, &name, limits)?;
     }
     Ok(())
 }
 
-fn check_shared_strings(
-    reader: &mut impl Read,
-    name: &str,
-    limits: &Limits,
-) -> Result<(), Rejection> {
-    let mut head = vec![0u8; 4096];
-    let n = read_up_to(reader, &mut head)
-        .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
-    let head = &head[..n];
+/// Whether a zip entry may be XML that calamine reads (not a picture or a binary part).
+fn may_be_xml_part(name: &str) -> bool {
+    const BINARY: [&str; 10] = [
+        ".bin", ".png", ".jpg", ".jpeg", ".gif", ".emf", ".wmf", ".tif", ".tiff", ".bmp",
+    ];
+    let lower = name.to_ascii_lowercase();
+    !(lower.starts_with("xl/media/") || BINARY.iter().any(|ext| lower.ends_with(ext)))
+}
+
+/// The shared strings' `uniqueCount` / `count`, which calamine reserves room for.
+fn check_declared_counts(head: &[u8], name: &str, limits: &Limits) -> Result<(), Rejection> {
     for attr in [&b"uniqueCount=\""[..], &b" count=\""[..]] {
         if let Some(count) = attr_number(head, attr) {
             if count > limits.max_cells {
                 return Err(Rejection::Limit(format!(
-                    "共有文字列の宣言数 {count}（上限 {}）",
+                    "{name} の宣言数 {count}（上限 {}）",
                     limits.max_cells
                 )));
             }
@@ -271,72 +367,212 @@ fn attr_number(haystack: &[u8], attr: &[u8]) -> Option<u64> {
 /// Bounds of the cells that carry content: (min_row, min_col, max_row, max_col), 1-based.
 type Bounds = Option<(u64, u64, u64, u64)>;
 
-/// Streams a worksheet's XML and returns the bounding box of its non-empty `<c>` cells.
-fn scan_sheet_bounds(reader: &mut impl Read, budget: u64) -> std::io::Result<Bounds> {
-    let mut bounds: Bounds = None;
+/// Longest tag the scanners accept; real tags are a few hundred bytes.
+const MAX_TAG_BYTES: usize = 1024 * 1024;
+
+/// Streams XML through a small buffer and hands every complete tag (the bytes between
+/// `<` and its `>`, quotes respected) to `on_tag`.
+fn scan_tags(
+    reader: &mut impl Read,
+    budget: u64,
+    mut on_tag: impl FnMut(&[u8]),
+) -> std::io::Result<()> {
     let mut buf: Vec<u8> = Vec::with_capacity(128 * 1024);
     let mut chunk = vec![0u8; 64 * 1024];
     let mut seen: u64 = 0;
     loop {
         let n = reader.read(&mut chunk)?;
         if n == 0 {
-            break;
+            return Ok(());
         }
         seen += n as u64;
         if seen >= budget {
             return Err(std::io::Error::other("展開後のサイズが上限を超えました"));
         }
         buf.extend_from_slice(&chunk[..n]);
-        let consumed = scan_cells(&buf, &mut bounds);
+        let consumed = complete_tags(&buf, &mut on_tag);
         buf.drain(..consumed);
+        if buf.len() > MAX_TAG_BYTES {
+            return Err(std::io::Error::other("異常に長いタグがあります"));
+        }
     }
-    Ok(bounds)
 }
 
-/// Scans complete `<c ...>` tags in `buf`, returns how many bytes were fully processed.
-fn scan_cells(buf: &[u8], bounds: &mut Bounds) -> usize {
+/// Calls `on_tag` for the complete tags in `buf`; returns how many bytes were processed.
+fn complete_tags(buf: &[u8], on_tag: &mut impl FnMut(&[u8])) -> usize {
     let mut pos = 0;
-    while let Some(off) = memmem::find(&buf[pos..], b"<c ") {
+    while let Some(off) = memchr::memchr(b'<', &buf[pos..]) {
         let start = pos + off;
-        let Some(end_off) = memchr::memchr(b'>', &buf[start..]) else {
+        let mut quote = None;
+        let end = buf[start + 1..].iter().position(|&b| match quote {
+            Some(q) if b == q => {
+                quote = None;
+                false
+            }
+            Some(_) => false,
+            None if b == b'"' || b == b'\'' => {
+                quote = Some(b);
+                false
+            }
+            None => b == b'>',
+        });
+        let Some(end) = end.map(|e| start + 1 + e) else {
             return start;
         };
-        let end = start + end_off;
-        let tag = &buf[start..end];
-        let self_closing = tag.last() == Some(&b'/');
-        if !self_closing {
-            if let Some((row, col)) = attr_cell_ref(tag) {
-                *bounds = Some(match *bounds {
+        on_tag(&buf[start + 1..end]);
+        pos = end + 1;
+    }
+    buf.len()
+}
+
+/// A tag's local name (without its namespace prefix), whether it closes an element
+/// (`</row>`) and whether it is self-closing (`<c r="B2"/>`).
+fn tag_name(tag: &[u8]) -> (&[u8], bool, bool) {
+    let closing = tag.first() == Some(&b'/');
+    let body = if closing { &tag[1..] } else { tag };
+    let name_len = body
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || *b == b'/')
+        .unwrap_or(body.len());
+    let name = &body[..name_len];
+    let local = match memchr::memrchr(b':', name) {
+        Some(i) => &name[i + 1..],
+        None => name,
+    };
+    (local, closing, tag.last() == Some(&b'/'))
+}
+
+/// The value of attribute `name` (no prefix) in a tag, with any quotes and spacing.
+fn attr<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
+    let mut i = 0;
+    while i < tag.len() {
+        // an attribute starts after white space
+        if !tag[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let rest = &tag[i..];
+        let key_start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+        let rest = &rest[key_start..];
+        let key_len = rest
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || *b == b'=')
+            .unwrap_or(rest.len());
+        let key = &rest[..key_len];
+        let after = &rest[key_len..];
+        let eq = after.iter().position(|b| !b.is_ascii_whitespace())?;
+        if after[eq] != b'=' {
+            i += key_start + key_len.max(1);
+            continue;
+        }
+        let after = &after[eq + 1..];
+        let q = after.iter().position(|b| !b.is_ascii_whitespace())?;
+        let quote = after[q];
+        let value_start = q + 1;
+        let value_len = if quote == b'"' || quote == b'\'' {
+            memchr::memchr(quote, &after[value_start..])?
+        } else {
+            return None;
+        };
+        if key == name {
+            return Some(&after[value_start..value_start + value_len]);
+        }
+        i = (tag.len() - after.len()) + value_start + value_len + 1;
+    }
+    None
+}
+
+/// Where calamine puts the cells of a worksheet: positions from `r` attributes, or
+/// counted from the row's `r` and the cells before for cells without one.
+#[derive(Debug, Default)]
+struct SheetScan {
+    bounds: Bounds,
+    /// 0-based row of the current `<row>`.
+    row: u64,
+    /// 0-based column of the next cell without `r`.
+    col: u64,
+}
+
+impl SheetScan {
+    fn tag(&mut self, tag: &[u8]) {
+        let (name, closing, self_closing) = tag_name(tag);
+        match (name, closing) {
+            (b"row", true) => {
+                self.row = self.row.saturating_add(1);
+                self.col = 0;
+            }
+            (b"row", false) if !self_closing => {
+                if let Some(row) = attr(tag, b"r").and_then(row_number) {
+                    self.row = row.saturating_sub(1);
+                }
+            }
+            (b"c", false) if !self_closing => {
+                let (row, col) = match attr(tag, b"r") {
+                    Some(r) => {
+                        let Some((row, col)) = cell_ref(r) else {
+                            return; // calamine refuses the sheet
+                        };
+                        self.col = col.saturating_sub(1);
+                        (row, col)
+                    }
+                    None => (self.row.saturating_add(1), self.col.saturating_add(1)),
+                };
+                self.bounds = Some(match self.bounds {
                     None => (row, col, row, col),
                     Some((r0, c0, r1, c1)) => (r0.min(row), c0.min(col), r1.max(row), c1.max(col)),
                 });
+                self.col = self.col.saturating_add(1);
             }
+            _ => {}
         }
-        pos = end + 1;
     }
-    // keep a possible partial "<c" at the end
-    buf.len().saturating_sub(2).max(pos)
 }
 
-fn attr_cell_ref(tag: &[u8]) -> Option<(u64, u64)> {
-    let at = memmem::find(tag, b" r=\"")? + 4;
-    let rest = tag.get(at..)?;
-    let letters = rest.iter().take_while(|b| b.is_ascii_uppercase()).count();
-    let digits = rest[letters..]
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .count();
-    if letters == 0 || digits == 0 || letters > 4 || digits > 9 {
+/// Streams a worksheet's XML and returns the bounding box of its non-empty `<c>` cells.
+fn scan_sheet_bounds(reader: &mut impl Read, budget: u64) -> std::io::Result<Bounds> {
+    let mut scan = SheetScan::default();
+    scan_tags(reader, budget, |tag| scan.tag(tag))?;
+    Ok(scan.bounds)
+}
+
+/// A row number (1-based) as calamine reads it, saturating instead of wrapping.
+fn row_number(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let col = rest[..letters]
-        .iter()
-        .fold(0u64, |acc, b| acc * 26 + u64::from(b - b'A' + 1));
-    let row = std::str::from_utf8(&rest[letters..letters + digits])
-        .ok()?
-        .parse()
-        .ok()?;
-    Some((row, col))
+    Some(digits.iter().fold(0u64, |acc, b| {
+        acc.saturating_mul(10).saturating_add(u64::from(b - b'0'))
+    }))
+}
+
+/// `(row, col)`, 1-based, of a cell reference such as `AB12` (letters in either case).
+fn cell_ref(r: &[u8]) -> Option<(u64, u64)> {
+    let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if letters == 0 {
+        return None;
+    }
+    let col = r[..letters].iter().fold(0u64, |acc, b| {
+        acc.saturating_mul(26)
+            .saturating_add(u64::from(b.to_ascii_uppercase() - b'A' + 1))
+    });
+    Some((row_number(&r[letters..])?, col))
+}
+
+/// Excel's grid: 1,048,576 rows × 16,384 columns.
+const EXCEL_MAX_ROWS: u64 = 1_048_576;
+const EXCEL_MAX_COLUMNS: u64 = 16_384;
+
+/// Refuses cells outside Excel's grid. Excel never writes them, and calamine counts rows
+/// in `u32`, so a row past 4,294,967,295 wraps to the top and spans the whole range.
+fn check_grid(bounds: Bounds, name: &str) -> Result<(), Rejection> {
+    match bounds {
+        Some((_, _, r1, c1)) if r1 > EXCEL_MAX_ROWS || c1 > EXCEL_MAX_COLUMNS => {
+            Err(Rejection::Limit(format!(
+                "{name} に Excel の範囲（{EXCEL_MAX_ROWS} 行 × {EXCEL_MAX_COLUMNS} 列）の外のセルがあります"
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn check_area(bounds: Bounds, name: &str, limits: &Limits) -> Result<(), Rejection> {
@@ -377,12 +613,39 @@ fn check_cfb(bytes: &[u8], limits: &Limits) -> Result<Format, Rejection> {
 }
 
 fn check_biff_records(data: &[u8], limits: &Limits) -> Result<(), Rejection> {
+    let name = "シート";
     let mut pos = 0usize;
+    // The cells of the current sheet (BOF starts one): calamine places them by their
+    // records' positions, whatever DIMENSIONS declares.
+    let mut bounds: Bounds = None;
+    let include = |bounds: &mut Bounds, row: u64, col: u64| {
+        let (row, col) = (row + 1, col + 1);
+        *bounds = Some(match *bounds {
+            None => (row, col, row, col),
+            Some((r0, c0, r1, c1)) => (r0.min(row), c0.min(col), r1.max(row), c1.max(col)),
+        });
+    };
     while let Some(header) = data.get(pos..pos + 4) {
         let typ = u16::from_le_bytes([header[0], header[1]]);
         let len = usize::from(u16::from_le_bytes([header[2], header[3]]));
         let body = data.get(pos + 4..pos + 4 + len).unwrap_or(&[]);
+        let u16_at = |i: usize| {
+            body.get(i..i + 2)
+                .map_or(0, |b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+        };
         match typ {
+            0x0809 => {
+                check_area(std::mem::take(&mut bounds), name, limits)?;
+            }
+            // Number, Label, RString, BoolErr, Rk, LabelSst, Formula
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 if body.len() >= 4 => {
+                include(&mut bounds, u16_at(0), u16_at(2));
+            }
+            // MulRk: row, first column, …, last column
+            0x00BD if body.len() >= 6 => {
+                include(&mut bounds, u16_at(0), u16_at(2));
+                include(&mut bounds, u16_at(0), u16_at(body.len() - 2));
+            }
             0x002F => return Err(Rejection::Encrypted),
             0x0200 if body.len() >= 12 => {
                 let u32_at = |i: usize| {
@@ -410,7 +673,7 @@ fn check_biff_records(data: &[u8], limits: &Limits) -> Result<(), Rejection> {
         }
         pos += 4 + len;
     }
-    Ok(())
+    check_area(bounds, name, limits)
 }
 
 #[cfg(test)]
@@ -462,7 +725,153 @@ mod tests {
 
     #[test]
     fn cell_refs_parse() {
-        assert_eq!(attr_cell_ref(b"<c r=\"AB12\" t=\"s\""), Some((12, 28)));
-        assert_eq!(attr_cell_ref(b"<c t=\"s\""), None);
+        assert_eq!(cell_ref(b"AB12"), Some((12, 28)));
+        assert_eq!(cell_ref(b"ab12"), Some((12, 28)));
+        assert_eq!(cell_ref(b"12"), None);
+        assert_eq!(attr(b"c r=\"AB12\" t=\"s\"", b"r"), Some(&b"AB12"[..]));
+        assert_eq!(attr(b"c t=\"s\"  r = 'B3'", b"r"), Some(&b"B3"[..]));
+        assert_eq!(attr(b"c t=\"s\"", b"r"), None);
+        assert_eq!(attr(b"c foo=\"r=\" r=\"C4\"", b"r"), Some(&b"C4"[..]));
+    }
+
+    /// Found while writing the fuzz targets (byte mutations rarely survive the zip's
+    /// deflate and CRC, so this came from reading calamine): cells that calamine places
+    /// far away but that the scan for `<c r="...">` did not see made calamine allocate
+    /// 512 GiB and abort the process. Each sheet is A1 plus a cell at row 1,048,576 or
+    /// column XFD.
+    #[test]
+    fn fuzz_far_cells_in_every_spelling_are_seen() {
+        let sheets = [
+            // a cell without `r`, placed by its row's `r`
+            r#"<row r="1"><c r="XFD1"><v>1</v></c></row><row r="1048576"><c><v>1</v></c></row>"#,
+            // a namespace prefix
+            r#"<row r="1"><x:c r="A1"><x:v>1</x:v></x:c><x:c r="XFD1048576"><x:v>1</x:v></x:c></row>"#,
+            // a tab before the attribute
+            "<row r=\"1\"><c r=\"A1\"><v>1</v></c><c\tr=\"XFD1048576\"><v>1</v></c></row>",
+            // single quotes
+            r#"<row r="1"><c r="A1"><v>1</v></c><c r='XFD1048576'><v>1</v></c></row>"#,
+            // lower-case letters
+            r#"<row r="1"><c r="A1"><v>1</v></c><c r="xfd1048576"><v>1</v></c></row>"#,
+            // a `>` inside an attribute value before `r`
+            r#"<row r="1"><c r="A1"><v>1</v></c><c x=">" r="XFD1048576"><v>1</v></c></row>"#,
+        ];
+        for xml in sheets {
+            let xml = format!("<worksheet><sheetData>{xml}</sheetData></worksheet>");
+            let mut reader = std::io::Cursor::new(xml.as_bytes());
+            let bounds = scan_sheet_bounds(&mut reader, 1 << 20).unwrap();
+            let err = check_area(bounds, "sheet1.xml", &Limits::default());
+            assert_eq!(err.err().map(|e| e.code()), Some("E-FILE-LIMIT"), "{xml}");
+        }
+    }
+
+    /// Fuzz finding (xlsx_zip target, crash-22ec35aa): a formula cell without `r` and
+    /// a cell with a 10-digit row, which the old scan skipped, made calamine request
+    /// 0x17f7fffa020000 bytes and abort.
+    #[test]
+    fn fuzz_xlsx_zip_ten_digit_row_is_seen() {
+        let xml = "<worksheet><sheetData><row><c><f>\u{1}</f><v></v></c><c r=\"BRXS4294967232\" t=\"e\" s=\"0\"><v></v></c></row></sheetData></worksheet>";
+        let bounds = scan_sheet_bounds(&mut xml.as_bytes(), 1 << 20).unwrap();
+        let err = check_area(bounds, "sheet1.xml", &Limits::default());
+        assert_eq!(err.err().map(|e| e.code()), Some("E-FILE-LIMIT"));
+    }
+
+    /// Found while writing the fuzz targets (calamine's ODS reader expands repeats up
+    /// to 100 million cells, and the guard did not look inside .ods files): a 783-byte
+    /// .ods with one value cell repeated 16,384 × 6,000 times took 9 GB and 26 s.
+    #[test]
+    fn fuzz_ods_repeated_cells_are_counted() {
+        let content = |rows: u32, cols: u32| {
+            format!(
+                r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="S"><table:table-row table:number-rows-repeated="{rows}"><table:table-cell table:number-columns-repeated="{cols}" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+            )
+        };
+        let scan = |xml: &str| {
+            let mut scan = OdsScan::default();
+            let mut tables = Vec::new();
+            scan_tags(&mut xml.as_bytes(), 1 << 20, |t| tables.extend(scan.tag(t))).unwrap();
+            tables
+        };
+        assert_eq!(scan(&content(6000, 16384)), vec![Some((1, 1, 6000, 16384))]);
+        let err = check_area(Some((1, 1, 6000, 16384)), "content.xml", &Limits::default());
+        assert_eq!(err.err().map(|e| e.code()), Some("E-FILE-LIMIT"));
+        // trailing empty rows, as LibreOffice writes them, do not count
+        assert_eq!(scan(&content(3, 4)), vec![Some((1, 1, 3, 4))]);
+        // rows before the value shift it down
+        let shifted = r#"<table:table><table:table-row table:number-rows-repeated="10"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="2"/><table:table-cell office:value-type="string"/></table:table-row></table:table>"#;
+        assert_eq!(scan(shifted), vec![Some((11, 3, 11, 3))]);
+    }
+
+    /// Fuzz finding (xlsx_zip target, crash-665e60c4): `<row r="4294967295">`, then
+    /// two rows without `r`: calamine's u32 row count wraps to 0, the range spans 2^32
+    /// rows and the 128 GiB allocation aborts. Cells outside Excel's grid are refused.
+    #[test]
+    fn fuzz_xlsx_zip_rows_past_u32_are_refused() {
+        let xml = r#"<worksheet><sheetData><row r="4294967295"><c t="d"><v></v></c></row><row></row><row><c><f>;</f><v></v></c></row><row r="4112493810"></row></sheetData></worksheet>"#;
+        let bounds = scan_sheet_bounds(&mut xml.as_bytes(), 1 << 20).unwrap();
+        let err = check_grid(bounds, "sheet1.xml");
+        assert_eq!(err.err().map(|e| e.code()), Some("E-FILE-LIMIT"));
+        assert_eq!(check_grid(Some((1, 1, 1_048_576, 16_384)), "s"), Ok(()));
+    }
+
+    /// Found while fixing the xlsx cases: an .xls whose DIMENSIONS is small but whose
+    /// cell records sit near A1 and at row 65,536 / column 65,536 (checked on a copy of
+    /// the sample .xls with one LABELSST moved) made calamine request 137 GB and abort.
+    /// The guard now bounds the cell records of each sheet.
+    #[test]
+    fn xls_cell_records_are_bounded() {
+        let record = |typ: u16, body: &[u8]| {
+            let mut r = typ.to_le_bytes().to_vec();
+            r.extend_from_slice(&(body.len() as u16).to_le_bytes());
+            r.extend_from_slice(body);
+            r
+        };
+        let number = |row: u16, col: u16| {
+            let mut b = row.to_le_bytes().to_vec();
+            b.extend_from_slice(&col.to_le_bytes());
+            b.extend_from_slice(&[0; 10]);
+            record(0x0203, &b)
+        };
+        let mut stream = record(0x0809, &[0; 16]);
+        stream.extend(record(0x0200, &[0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0]));
+        stream.extend(number(0, 0));
+        let small = [stream.clone(), number(9, 9), record(0x000A, &[])].concat();
+        assert_eq!(check_biff_records(&small, &Limits::default()), Ok(()));
+        let far = [stream, number(65_535, 65_535), record(0x000A, &[])].concat();
+        let err = check_biff_records(&far, &Limits::default());
+        assert_eq!(err.err().map(|e| e.code()), Some("E-FILE-LIMIT"));
+    }
+
+    /// Fuzz finding (the stable `replay` mutator on read_workbook, seed far_cell.xlsx):
+    /// one flipped bit renamed `xl/worksheets/sheet1.xml` to `sheet1.xMl`; the guard
+    /// skipped it by name, calamine still read it and aborted on 512 GiB.
+    #[test]
+    fn fuzz_renamed_sheet_entry_is_still_scanned() {
+        let far = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/hostile/far_cell.xlsx"
+        ))
+        .unwrap();
+        let needle = b"xl/worksheets/sheet1.xml";
+        let mut renamed = far.clone();
+        let mut at = 0;
+        while let Some(i) = memmem::find(&renamed[at..], needle) {
+            renamed[at + i + needle.len() - 2] = b'M';
+            at += i + needle.len();
+        }
+        assert_ne!(renamed, far);
+        for bytes in [far, renamed] {
+            let got = check(&bytes, "far_cell.xlsx", &Limits::default());
+            assert_eq!(got.err().map(|r| r.code()), Some("E-FILE-LIMIT"));
+        }
+        assert!(may_be_xml_part("xl/worksheets/sheet1.xMl"));
+        assert!(!may_be_xml_part("xl/media/image1.png"));
+    }
+
+    #[test]
+    fn cells_without_r_follow_their_row() {
+        let xml = r#"<sheetData><row r="3"><c><v>1</v></c><c/><c><v>2</v></c></row><row><c s="1"/><c><v>3</v></c></row></sheetData>"#;
+        let bounds = scan_sheet_bounds(&mut xml.as_bytes(), 1 << 20).unwrap();
+        // C3 is (3, 2): the self-closing <c/> is skipped by calamine and not counted
+        assert_eq!(bounds, Some((3, 1, 4, 2)));
     }
 }

@@ -80,8 +80,8 @@ const UNIT_ALIASES: &[(&str, Unit)] = &[
 /// `千円` `円`) or any short word (`ドル`, `m2`), with spaces anywhere between.
 ///
 /// Text: anything else — `(1,234)`, fractions (`3/17 団体`), exponents (`1e3`), ranges,
-/// bounds (`100以上`, `約50`), compound amounts (`3億5千万円`), numbers too large for
-/// `f64`, `調査中`, `なし`.
+/// bounds (`100以上`, `約50`), compound amounts (`3億5千万円`), numbers above
+/// [`MAX_MAGNITUDE`] (1e300, so a converted value never overflows), `調査中`, `なし`.
 ///
 /// # Examples
 ///
@@ -190,10 +190,15 @@ fn multiplier(rest: &str) -> (i32, &str) {
     (0, rest)
 }
 
+/// Largest magnitude read as a number: far beyond any real figure, and small enough that
+/// [`convert`] (× 1000 for `千円` → `円`) and [`percent_from_cell`] (× 100) stay finite.
+pub const MAX_MAGNITUDE: f64 = 1e300;
+
 /// Longest digit string handled on the stack.
 const STACK_DIGITS: usize = 64;
 
-/// The value of `digits × 10^exp`, correctly rounded; `None` when not finite.
+/// The value of `digits × 10^exp`, correctly rounded; `None` when not finite or above
+/// [`MAX_MAGNITUDE`].
 fn decimal(digits: Digits<'_>, exp: i32) -> Option<f64> {
     let value: f64 = if !digits.has_commas && exp == 0 {
         digits.text.parse().ok()?
@@ -205,7 +210,7 @@ fn decimal(digits: Digits<'_>, exp: i32) -> Option<f64> {
         let cleaned: String = digits.text.chars().filter(|c| *c != ',').collect();
         format!("{cleaned}e{exp}").parse().ok()?
     };
-    value.is_finite().then_some(value)
+    (value.is_finite() && value.abs() <= MAX_MAGNITUDE).then_some(value)
 }
 
 /// Writes `text` without separators followed by `e{exp}` into `buf`; returns the length.

@@ -376,3 +376,28 @@ fn percent_formatted_cells() {
         "input: inf"
     );
 }
+
+/// Fuzz finding (normalize target): `9…9千円` with 306 digits parsed to 1e306, and
+/// converting it for a `円` indicator overflowed to +∞.
+#[test]
+fn fuzz_huge_sen_en_does_not_convert_to_infinity() {
+    let input = format!("{}千円", "9".repeat(306));
+    assert!(
+        matches!(parse_value(&input), ParsedValue::Text(_)),
+        "input: 9×306千円"
+    );
+    let at_limit = format!("1{}千円", "0".repeat(300));
+    let ParsedValue::Number(q) = parse_value(&at_limit) else {
+        panic!("input: 1e300千円")
+    };
+    for unit in Unit::ALL {
+        if let Ok(v) = convert(&q, unit) {
+            assert!(v.is_finite(), "1e300千円 → {unit:?} = {v}");
+        }
+    }
+    assert!(percent_from_cell(q.value, true, Unit::Percent).is_finite());
+    assert!(matches!(
+        parse_value(&format!("1{}1", "0".repeat(300))),
+        ParsedValue::Text(_)
+    ));
+}

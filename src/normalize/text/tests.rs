@@ -390,3 +390,29 @@ fn odd_strings_do_not_panic() {
         let _ = suggest(input, &[(match_key(input), "x".to_string())], 1);
     }
 }
+
+/// Fuzz finding (normalize target ran at 73 exec/s): `suggest` computed the Levenshtein
+/// distance of every cell against every name, O(cell × name), though a cell more than
+/// twice as long as a name cannot reach the threshold that way. The result must not
+/// change: a long cell that contains a name still suggests it.
+#[test]
+fn fuzz_long_cells_skip_levenshtein_but_keep_containment() {
+    let names = candidates(&[("市税収納率", "1-1-1"), ("自治会加入率", "1-1-2")]);
+    let long = format!("{}市税収納率{}", "あ".repeat(16_000), "い".repeat(16_000));
+    assert_eq!(suggest(&long, &names, 3), vec!["1-1-1"]);
+    assert!(suggest(&"あ".repeat(32_767), &names, 3).is_empty());
+    // just under twice as long, the distance is still computed
+    assert_eq!(
+        similarity("市税収納率", "市税収納率あいう"),
+        0.6 + 0.4 * 5.0 / 8.0
+    );
+    assert!(similarity("abcd", "abcdefgh") >= 0.5);
+    for (a, b) in [("市税収納", "自治会加入率の推移など"), ("", ""), ("a", "")] {
+        let full = strsim::normalized_levenshtein(a, b);
+        let got = similarity(a, b);
+        assert!(
+            got >= SUGGEST_THRESHOLD || full < SUGGEST_THRESHOLD,
+            "{a} {b}"
+        );
+    }
+}

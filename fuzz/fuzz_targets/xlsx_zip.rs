@@ -1,0 +1,5 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|input: shukei_fuzz::XlsxParts| {
+    shukei_fuzz::xlsx_zip(&input);
+});
