@@ -99,3 +99,21 @@ write("html_saved_as.xls", "<html><body><table><tr><td>指標名</td><td>R6</td>
 # CSV with NUL bytes, and CSV with bytes that are neither UTF-8 nor Shift_JIS
 write("nul_bytes.csv", b"\xe6\x8c\x87\xe6\xa8\x99\xe5\x90\x8d,R6\n\x00\x00\x00,1\n")
 write("invalid_bytes.csv", "指標名,令和6年度\n市税収納率,".encode("utf-8") + b"\xff\xfe\xfa\x80\n")
+
+# an .xlsb whose last cell sits at XFD1048576 (calamine would allocate the whole sheet)
+import struct
+
+with open("samples/人事課_研修実績_R6.xlsb", "rb") as f:
+    xlsb = f.read()
+buf = io.BytesIO()
+END_SHEET_DATA = bytes([0x92, 0x01, 0x00])
+with zipfile.ZipFile(io.BytesIO(xlsb)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+    for item in src.infolist():
+        body = src.read(item.filename)
+        if item.filename == "xl/worksheets/sheet1.bin":
+            row = bytes([0x00, 12]) + struct.pack("<I", 1048575) + bytes(8)
+            cell = bytes([0x05, 16]) + struct.pack("<II", 16383, 0) + struct.pack("<d", 1.0)
+            at = body.rfind(END_SHEET_DATA)
+            body = body[:at] + row + cell + body[at:]
+        dst.writestr(item, body)
+write("far_cell.xlsb", buf.getvalue())

@@ -95,6 +95,7 @@ fn hostile_files_become_issues_and_the_good_file_still_counts() {
         ("password.xlsx", "E-FILE-ENCRYPTED"),
         ("zip_bomb.xlsx", "E-FILE-LIMIT"),
         ("far_cell.xlsx", "E-FILE-LIMIT"),
+        ("far_cell.xlsb", "E-FILE-LIMIT"),
         ("huge_shared_strings.xlsx", "E-FILE-LIMIT"),
         ("huge_dimension.xls", "E-FILE-LIMIT"),
         ("html_saved_as.xls", "E-FILE-UNREADABLE"),
