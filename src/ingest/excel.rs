@@ -37,7 +37,7 @@ pub fn read_workbook(bytes: &[u8], format: Format) -> Result<Workbook, String> {
         if meta.typ != calamine::SheetType::WorkSheet {
             continue;
         }
-        let range = sheets
+        let mut range = sheets
             .worksheet_range(&meta.name)
             .map_err(|e| format!("{}: {e}", meta.name))?;
         let mut sheet = Sheet::new(meta.name.clone(), visibility(meta.visible));
@@ -46,7 +46,11 @@ pub fn read_workbook(bytes: &[u8], format: Format) -> Result<Workbook, String> {
         // Sized up front: collecting from the flattened rows grew the vector by
         // doubling (11 % of reading a 50,000-row sheet went to reallocation).
         let mut cells = Vec::with_capacity(range.height() * range.width());
-        cells.extend(range.rows().flat_map(|row| row.iter().map(convert)));
+        // Rows are taken, not cloned: the range is dropped after this, so its strings
+        // move into the grid.
+        for r in 0..range.height() {
+            cells.extend(range[r].iter_mut().map(|d| convert(std::mem::take(d))));
+        }
         sheet.cells = cells;
         sheet.merges = merges(&mut sheets, &meta.name);
         sheet.percent_cells = percent_cells(&mut sheets, &sheet);
@@ -154,21 +158,24 @@ where
 /// One calamine cell as a grid value. A number that is not finite (`<v>NaN</v>`,
 /// `<v>1e999</v>` or `inf` in an xlsx, a NaN double in an xls) cannot be stored by Excel
 /// and becomes the error value `#NUM!`, as Excel shows an overflow.
-fn convert(data: &Data) -> Value {
+fn convert(data: Data) -> Value {
     match data {
         Data::Empty => Value::Empty,
-        Data::String(s) => Value::Text(s.clone()),
+        Data::String(s) => Value::Text(s),
         Data::Float(f) if !f.is_finite() => Value::Error("#NUM!".to_string()),
-        Data::Float(f) => Value::Number(*f),
-        Data::Int(i) => Value::Number(*i as f64),
-        Data::Bool(b) => Value::Bool(*b),
+        Data::Float(f) => Value::Number(f),
+        Data::Int(i) => Value::Number(i as f64),
+        Data::Bool(b) => Value::Bool(b),
         Data::DateTime(dt) => match dt.as_datetime() {
             Some(naive) if dt.is_datetime() => Value::Date(serial(naive)),
             _ if !dt.as_f64().is_finite() => Value::Error("#NUM!".to_string()),
             _ => Value::Number(dt.as_f64()),
         },
-        Data::DateTimeIso(s) => iso_date(s).map_or_else(|| Value::Text(s.clone()), Value::Date),
-        Data::DurationIso(s) => Value::Text(s.clone()),
+        Data::DateTimeIso(s) => match iso_date(&s) {
+            Some(serial) => Value::Date(serial),
+            None => Value::Text(s),
+        },
+        Data::DurationIso(s) => Value::Text(s),
         Data::Error(e) => Value::Error(e.to_string()),
     }
 }
@@ -257,9 +264,9 @@ mod tests {
     #[test]
     fn fuzz_non_finite_numbers_are_num_errors() {
         for f in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-            assert_eq!(convert(&Data::Float(f)), Value::Error("#NUM!".to_string()));
+            assert_eq!(convert(Data::Float(f)), Value::Error("#NUM!".to_string()));
         }
-        assert_eq!(convert(&Data::Float(1.5)), Value::Number(1.5));
+        assert_eq!(convert(Data::Float(1.5)), Value::Number(1.5));
     }
 
     #[test]
