@@ -30,7 +30,13 @@ pub fn read_workbook(bytes: &[u8], format: Format) -> Result<Workbook, String> {
         Format::Csv => return Err("CSV は excel リーダーでは読みません".to_string()),
     };
     let metadata = sheets.sheets_metadata().to_vec();
-    let formulas_possible = format != Format::Xlsx || xlsx_has_formulas(bytes);
+    let markup = match format {
+        Format::Xlsx => xlsx_markup(bytes),
+        _ => Markup {
+            formulas: true,
+            merges: true,
+        },
+    };
     let defined_names = sheets.defined_names().to_vec();
     let mut out = Vec::with_capacity(metadata.len());
     for meta in metadata {
@@ -52,9 +58,11 @@ pub fn read_workbook(bytes: &[u8], format: Format) -> Result<Workbook, String> {
             cells.extend(range[r].iter_mut().map(|d| convert(std::mem::take(d))));
         }
         sheet.cells = cells;
-        sheet.merges = merges(&mut sheets, &meta.name);
+        if markup.merges {
+            sheet.merges = merges(&mut sheets, &meta.name);
+        }
         sheet.percent_cells = percent_cells(&mut sheets, &sheet);
-        if formulas_possible {
+        if markup.formulas {
             sheet.formula_cells = formula_cells(&mut sheets, &meta.name);
         }
         out.push(sheet);
@@ -107,11 +115,24 @@ pub fn has_drawings(bytes: &[u8]) -> bool {
     })
 }
 
-/// Whether any worksheet of an xlsx holds `<f>` formula markup. Streams the sheets
-/// through a small buffer (the guard has bounded their size) without parsing them.
-fn xlsx_has_formulas(bytes: &[u8]) -> bool {
+/// What the worksheets of an xlsx hold that is worth a second calamine parse: `<f>`
+/// formula markup, and merged cells (`mergeCell`, with or without a namespace prefix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Markup {
+    formulas: bool,
+    merges: bool,
+}
+
+/// Streams the sheets through a small buffer (the guard has bounded their size) without
+/// parsing them. A large detail sheet usually has neither, and then calamine is not
+/// asked to parse it again for formulas or merged regions.
+fn xlsx_markup(bytes: &[u8]) -> Markup {
+    let all = Markup {
+        formulas: true,
+        merges: true,
+    };
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return false;
+        return all;
     };
     let names: Vec<String> = zip
         .file_names()
@@ -119,29 +140,37 @@ fn xlsx_has_formulas(bytes: &[u8]) -> bool {
         .filter(|n| n.contains("worksheets/") && n.ends_with(".xml"))
         .map(|n| n.into_owned())
         .collect();
-    names.iter().any(|name| {
-        zip.by_name(name)
-            .map(|mut entry| stream_has_formula(&mut entry))
-            .unwrap_or(false)
-    })
+    let mut found = Markup::default();
+    for name in &names {
+        if let Ok(mut entry) = zip.by_name(name) {
+            stream_markup(&mut entry, &mut found);
+        }
+        if found == all {
+            break;
+        }
+    }
+    found
 }
 
-/// Searches a stream for `<f>` or `<f ` in 64 KiB chunks, keeping two bytes of overlap.
-fn stream_has_formula(reader: &mut impl std::io::Read) -> bool {
+/// Searches a stream for `<f>` / `<f ` and `mergeCell` in 64 KiB chunks, keeping an
+/// overlap so that a marker split between chunks is still seen.
+fn stream_markup(reader: &mut impl std::io::Read, found: &mut Markup) {
+    const OVERLAP: usize = 9;
     let mut buf = vec![0u8; 64 * 1024];
     let mut kept = 0;
     loop {
         let n = match reader.read(&mut buf[kept..]) {
-            Ok(0) | Err(_) => return false,
+            Ok(0) | Err(_) => return,
             Ok(n) => n,
         };
         let window = &buf[..kept + n];
-        if memchr::memmem::find(window, b"<f>").is_some()
-            || memchr::memmem::find(window, b"<f ").is_some()
-        {
-            return true;
+        found.formulas |= memchr::memmem::find(window, b"<f>").is_some()
+            || memchr::memmem::find(window, b"<f ").is_some();
+        found.merges |= memchr::memmem::find(window, b"mergeCell").is_some();
+        if found.formulas && found.merges {
+            return;
         }
-        kept = window.len().min(2);
+        kept = window.len().min(OVERLAP);
         let tail = window.len() - kept;
         buf.copy_within(tail..tail + kept, 0);
     }
@@ -270,12 +299,42 @@ mod tests {
     }
 
     #[test]
-    fn formula_markup_is_found_across_chunk_borders() {
+    fn markup_is_found_across_chunk_borders() {
+        let scan = |text: &[u8]| {
+            let mut found = Markup::default();
+            stream_markup(&mut &text[..], &mut found);
+            found
+        };
         let mut text = vec![b' '; 64 * 1024 - 1];
         text.extend_from_slice(b"<f>SUM(A1)</f>");
-        assert!(stream_has_formula(&mut text.as_slice()));
-        assert!(!stream_has_formula(
-            &mut &b"<c r=\"A1\"><v>1</v></c><fill/>"[..]
-        ));
+        assert_eq!(
+            scan(&text),
+            Markup {
+                formulas: true,
+                merges: false
+            }
+        );
+        let mut text = vec![b' '; 64 * 1024 - 4];
+        text.extend_from_slice(b"<x:mergeCell ref=\"A1:B1\"/>");
+        assert_eq!(
+            scan(&text),
+            Markup {
+                formulas: false,
+                merges: true
+            }
+        );
+        assert_eq!(scan(b"<c r=\"A1\"><v>1</v></c><fill/>"), Markup::default());
+    }
+
+    #[test]
+    fn merges_are_still_read_where_the_sheet_has_them() {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/samples/行政改革課_指定管理施設利用者数_月別.xlsx"
+        ))
+        .unwrap();
+        assert!(xlsx_markup(&bytes).merges);
+        let wb = read_workbook(&bytes, Format::Xlsx).unwrap();
+        assert!(!wb.sheets[0].merges.is_empty());
     }
 }
