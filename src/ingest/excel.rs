@@ -15,12 +15,13 @@ use std::io::Cursor;
 use calamine::{Data, Dimensions, Reader, SheetVisible, Sheets};
 
 use super::grid::{Format, Merge, Sheet, Value, Visibility, Workbook};
+use super::guard::Markup;
 
 /// Reads every sheet of a workbook held in memory.
 ///
 /// # Errors
 /// The calamine error text (in English) when the workbook is damaged.
-pub fn read_workbook(bytes: &[u8], format: Format) -> Result<Workbook, String> {
+pub fn read_workbook(bytes: &[u8], format: Format, markup: Markup) -> Result<Workbook, String> {
     let cursor = Cursor::new(bytes);
     let mut sheets: Sheets<Cursor<&[u8]>> = match format {
         Format::Xlsx => Sheets::Xlsx(open(cursor)?),
@@ -30,13 +31,6 @@ pub fn read_workbook(bytes: &[u8], format: Format) -> Result<Workbook, String> {
         Format::Csv => return Err("CSV は excel リーダーでは読みません".to_string()),
     };
     let metadata = sheets.sheets_metadata().to_vec();
-    let markup = match format {
-        Format::Xlsx => xlsx_markup(bytes),
-        _ => Markup {
-            formulas: true,
-            merges: true,
-        },
-    };
     let defined_names = sheets.defined_names().to_vec();
     let mut out = Vec::with_capacity(metadata.len());
     for meta in metadata {
@@ -113,67 +107,6 @@ pub fn has_drawings(bytes: &[u8]) -> bool {
             || n.starts_with("Pictures/")
             || n.starts_with("Object ")
     })
-}
-
-/// What the worksheets of an xlsx hold that is worth a second calamine parse: `<f>`
-/// formula markup, and merged cells (`mergeCell`, with or without a namespace prefix).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct Markup {
-    formulas: bool,
-    merges: bool,
-}
-
-/// Streams the sheets through a small buffer (the guard has bounded their size) without
-/// parsing them. A large detail sheet usually has neither, and then calamine is not
-/// asked to parse it again for formulas or merged regions.
-fn xlsx_markup(bytes: &[u8]) -> Markup {
-    let all = Markup {
-        formulas: true,
-        merges: true,
-    };
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return all;
-    };
-    let names: Vec<String> = zip
-        .file_names()
-        .filter_map(Result::ok)
-        .filter(|n| n.contains("worksheets/") && n.ends_with(".xml"))
-        .map(|n| n.into_owned())
-        .collect();
-    let mut found = Markup::default();
-    for name in &names {
-        if let Ok(mut entry) = zip.by_name(name) {
-            stream_markup(&mut entry, &mut found);
-        }
-        if found == all {
-            break;
-        }
-    }
-    found
-}
-
-/// Searches a stream for `<f>` / `<f ` and `mergeCell` in 64 KiB chunks, keeping an
-/// overlap so that a marker split between chunks is still seen.
-fn stream_markup(reader: &mut impl std::io::Read, found: &mut Markup) {
-    const OVERLAP: usize = 9;
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut kept = 0;
-    loop {
-        let n = match reader.read(&mut buf[kept..]) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => n,
-        };
-        let window = &buf[..kept + n];
-        found.formulas |= memchr::memmem::find(window, b"<f>").is_some()
-            || memchr::memmem::find(window, b"<f ").is_some();
-        found.merges |= memchr::memmem::find(window, b"mergeCell").is_some();
-        if found.formulas && found.merges {
-            return;
-        }
-        kept = window.len().min(OVERLAP);
-        let tail = window.len() - kept;
-        buf.copy_within(tail..tail + kept, 0);
-    }
 }
 
 fn open<'a, R>(cursor: Cursor<&'a [u8]>) -> Result<R, String>
@@ -299,42 +232,16 @@ mod tests {
     }
 
     #[test]
-    fn markup_is_found_across_chunk_borders() {
-        let scan = |text: &[u8]| {
-            let mut found = Markup::default();
-            stream_markup(&mut &text[..], &mut found);
-            found
-        };
-        let mut text = vec![b' '; 64 * 1024 - 1];
-        text.extend_from_slice(b"<f>SUM(A1)</f>");
-        assert_eq!(
-            scan(&text),
-            Markup {
-                formulas: true,
-                merges: false
-            }
-        );
-        let mut text = vec![b' '; 64 * 1024 - 4];
-        text.extend_from_slice(b"<x:mergeCell ref=\"A1:B1\"/>");
-        assert_eq!(
-            scan(&text),
-            Markup {
-                formulas: false,
-                merges: true
-            }
-        );
-        assert_eq!(scan(b"<c r=\"A1\"><v>1</v></c><fill/>"), Markup::default());
-    }
-
-    #[test]
     fn merges_are_still_read_where_the_sheet_has_them() {
         let bytes = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/samples/行政改革課_指定管理施設利用者数_月別.xlsx"
         ))
         .unwrap();
-        assert!(xlsx_markup(&bytes).merges);
-        let wb = read_workbook(&bytes, Format::Xlsx).unwrap();
+        let (format, markup) =
+            super::super::guard::inspect(&bytes, "a.xlsx", &Default::default()).unwrap();
+        assert!(markup.merges);
+        let wb = read_workbook(&bytes, format, markup).unwrap();
         assert!(!wb.sheets[0].merges.is_empty());
     }
 }

@@ -39,6 +39,27 @@ impl Default for Limits {
     }
 }
 
+/// What an xlsx's parts hold that is worth a second calamine parse, seen by the guard's
+/// scan of every part: `<f>` formulas and merged cells. Other formats: both assumed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Markup {
+    pub formulas: bool,
+    pub merges: bool,
+}
+
+impl Markup {
+    /// Both present (or unknown): ask calamine for everything.
+    pub const ALL: Markup = Markup {
+        formulas: true,
+        merges: true,
+    };
+    /// Neither present.
+    pub const NONE: Markup = Markup {
+        formulas: false,
+        merges: false,
+    };
+}
+
 /// Why a file is not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rejection {
@@ -97,6 +118,18 @@ const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 /// # Errors
 /// A [`Rejection`] saying why the file must not be parsed.
 pub fn check(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Format, Rejection> {
+    inspect(bytes, file_name, limits).map(|(format, _)| format)
+}
+
+/// [`check`], and for an xlsx what its sheets hold ([`Markup`]), learnt on the way.
+///
+/// # Errors
+/// A [`Rejection`] saying why the file must not be parsed.
+pub fn inspect(
+    bytes: &[u8],
+    file_name: &str,
+    limits: &Limits,
+) -> Result<(Format, Markup), Rejection> {
     if bytes.is_empty() {
         return Err(Rejection::Empty);
     }
@@ -111,7 +144,7 @@ pub fn check(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Format, R
         return check_zip(bytes, limits);
     }
     if bytes.starts_with(&CFB_MAGIC) {
-        return check_cfb(bytes, limits);
+        return check_cfb(bytes, limits).map(|f| (f, Markup::ALL));
     }
     if looks_like_html(bytes) {
         return Err(Rejection::Unreadable(
@@ -120,7 +153,7 @@ pub fn check(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Format, R
     }
     let ext = extension(file_name);
     if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
-        return Ok(Format::Csv);
+        return Ok((Format::Csv, Markup::NONE));
     }
     if bytes.starts_with(b"PK") {
         return Err(Rejection::Unreadable(
@@ -151,7 +184,7 @@ fn looks_like_html(bytes: &[u8]) -> bool {
         || (head.starts_with("<?xml") && head.contains("<html"))
 }
 
-fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Rejection> {
+fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(Format, Markup), Rejection> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| Rejection::Unreadable(format!("zip として壊れています（{e}）")))?;
     let mut total: u64 = 0;
@@ -189,15 +222,19 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Rejection> {
             "zip ですが Excel・ODS のブックではありません".to_string(),
         ));
     };
-    match format {
+    let markup = match format {
         Format::Xlsx => check_xlsx_parts(&mut archive, limits)?,
-        Format::Xlsb => check_xlsb_parts(&mut archive, limits)?,
+        Format::Xlsb => {
+            check_xlsb_parts(&mut archive, limits)?;
+            Markup::ALL
+        }
         Format::Ods if names.iter().any(|n| n == "content.xml") => {
             check_ods_content(&mut archive, limits)?;
+            Markup::ALL
         }
-        _ => {}
-    }
-    Ok(format)
+        _ => Markup::ALL,
+    };
+    Ok((format, markup))
 }
 
 /// Scans an ODS's content.xml for tables whose repeated rows and cells
@@ -295,7 +332,8 @@ impl OdsScan {
 fn check_xlsx_parts(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
     limits: &Limits,
-) -> Result<(), Rejection> {
+) -> Result<Markup, Rejection> {
+    let mut markup = Markup::NONE;
     for i in 0..archive.len() {
         let entry = archive
             .by_index(i)
@@ -311,12 +349,14 @@ fn check_xlsx_parts(
             .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
         head.truncate(n);
         check_declared_counts(&head, &name, limits)?;
-        let bounds = scan_sheet_bounds(&mut Cursor::new(head).chain(reader), budget)
+        let scan = scan_sheet(&mut Cursor::new(head).chain(reader), budget)
             .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
-        check_grid(bounds, &name)?;
-        check_area(bounds, &name, limits)?;
+        check_grid(scan.bounds, &name)?;
+        check_area(scan.bounds, &name, limits)?;
+        markup.formulas |= scan.formulas;
+        markup.merges |= scan.merges;
     }
-    Ok(())
+    Ok(markup)
 }
 
 /// The worksheets of an .xlsb: every part under `worksheets/` and every part the
@@ -597,6 +637,10 @@ fn attr<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
 #[derive(Debug, Default)]
 struct SheetScan {
     bounds: Bounds,
+    /// A `<f>` formula element was seen.
+    formulas: bool,
+    /// A `<mergeCell>` element was seen.
+    merges: bool,
     /// 0-based row of the current `<row>`.
     row: u64,
     /// 0-based column of the next cell without `r`.
@@ -616,6 +660,8 @@ impl SheetScan {
                     self.row = row.saturating_sub(1);
                 }
             }
+            (b"f", false) => self.formulas = true,
+            (b"mergeCell", false) => self.merges = true,
             (b"c", false) if !self_closing => {
                 let (row, col) = match attr(tag, b"r") {
                     Some(r) => {
@@ -638,11 +684,18 @@ impl SheetScan {
     }
 }
 
-/// Streams a worksheet's XML and returns the bounding box of its non-empty `<c>` cells.
-fn scan_sheet_bounds(reader: &mut impl Read, budget: u64) -> std::io::Result<Bounds> {
+/// Streams a worksheet's XML: the bounding box of its non-empty `<c>` cells, and
+/// whether it holds formulas and merged cells.
+fn scan_sheet(reader: &mut impl Read, budget: u64) -> std::io::Result<SheetScan> {
     let mut scan = SheetScan::default();
     scan_tags(reader, budget, |tag| scan.tag(tag))?;
-    Ok(scan.bounds)
+    Ok(scan)
+}
+
+/// The bounding box only (tests).
+#[cfg(test)]
+fn scan_sheet_bounds(reader: &mut impl Read, budget: u64) -> std::io::Result<Bounds> {
+    scan_sheet(reader, budget).map(|scan| scan.bounds)
 }
 
 /// A row number (1-based) as calamine reads it, saturating instead of wrapping.
@@ -831,6 +884,30 @@ mod tests {
         assert_eq!(bounds, Some((1, 1, 1_048_576, 16_384)));
         let err = check_area(bounds, "sheet1.xml", &Limits::default()).unwrap_err();
         assert_eq!(err.code(), "E-FILE-LIMIT");
+    }
+
+    #[test]
+    fn the_scan_notes_formulas_and_merges() {
+        let xml = r#"<sheetData><row r="1"><c r="A1"><f>SUM(B1)</f><v>1</v></c></row></sheetData><mergeCells><x:mergeCell ref="A1:B1"/></mergeCells>"#;
+        let scan = scan_sheet(&mut xml.as_bytes(), 1 << 20).unwrap();
+        assert!(scan.formulas && scan.merges);
+        let scan = scan_sheet(
+            &mut &b"<sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c></row><fill/>"[..],
+            1 << 20,
+        )
+        .unwrap();
+        assert!(!scan.formulas && !scan.merges);
+        let merged = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/samples/行政改革課_指定管理施設利用者数_月別.xlsx"
+        ))
+        .unwrap();
+        assert!(
+            inspect(&merged, "a.xlsx", &Limits::default())
+                .unwrap()
+                .1
+                .merges
+        );
     }
 
     #[test]

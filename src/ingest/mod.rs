@@ -46,7 +46,7 @@ pub fn read_bytes(
     file_name: &str,
     limits: &Limits,
 ) -> Result<ReadOutcome, Rejection> {
-    let format = guard::check(bytes, file_name, limits)?;
+    let (format, markup) = guard::inspect(bytes, file_name, limits)?;
     let result = catch_unwind(AssertUnwindSafe(|| match format {
         Format::Csv => {
             csv::read_csv(bytes, file_name, limits.max_cells).map(|(workbook, lossy_text)| {
@@ -56,7 +56,7 @@ pub fn read_bytes(
                 }
             })
         }
-        _ => excel::read_workbook(bytes, format).map(|workbook| ReadOutcome {
+        _ => excel::read_workbook(bytes, format, markup).map(|workbook| ReadOutcome {
             workbook,
             lossy_text: false,
         }),
