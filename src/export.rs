@@ -104,7 +104,7 @@ pub fn issues_csv(c: &Consolidated) -> Vec<u8> {
             &f.at.a1(),
             f.indicator_id.as_deref().unwrap_or(""),
             &f.message,
-            &f.hint,
+            f.hint,
         ]);
     }
     finish(w)

@@ -385,7 +385,7 @@ pub struct Finding {
     /// What was found, in Japanese, naming the place.
     pub message: String,
     /// How to fix it, in Japanese.
-    pub hint: String,
+    pub hint: &'static str,
     /// The raw cell text (or other evidence), kept for display.
     pub raw: String,
 }

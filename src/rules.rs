@@ -106,7 +106,7 @@ impl Rule {
             at,
             indicator_id: None,
             message: clip(&message, MAX_MESSAGE_CHARS),
-            hint: self.hint.to_string(),
+            hint: self.hint,
             raw: String::new(),
         }
     }

@@ -222,7 +222,7 @@ fn finding_row(ctx: &Context, f: &Finding, first: Value, sender: Option<String>)
         Value::Text(indicator_label(ctx.catalogue, f.indicator_id.as_deref())),
         Value::Text(f.raw.clone()),
         Value::Text(f.text().to_string()),
-        Value::Text(f.hint.clone()),
+        Value::Text(f.hint.to_string()),
     ]);
     Row {
         cells,

@@ -97,10 +97,10 @@ fn write_row(
     sheet.write_with_format(row, 4, f.at.a1(), &s.center)?;
     sheet.write_with_format(row, 5, f.indicator_id.as_deref().unwrap_or(""), &s.center)?;
     sheet.write_with_format(row, 6, text, &s.wrap)?;
-    sheet.write_with_format(row, 7, f.hint.as_str(), &s.wrap)?;
+    sheet.write_with_format(row, 7, f.hint, &s.wrap)?;
     let cells = [
         (text, MESSAGE_WIDTH),
-        (f.hint.as_str(), HINT_WIDTH),
+        (f.hint, HINT_WIDTH),
         (f.at.file.as_str(), file_width),
     ];
     sheet.set_row_height(row, style::wrapped_height(&cells))?;
