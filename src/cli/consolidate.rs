@@ -183,6 +183,44 @@ fn write_outputs(
     export_dir: Option<&Path>,
     feedback_dir: Option<&Path>,
 ) -> Result<Outputs, Error> {
+    // The report, the feedback workbooks and the CSV exports only read the result:
+    // they are written side by side (on a large run values.csv alone takes a second).
+    let ((report_done, feedback), csv) = rayon::join(
+        || {
+            rayon::join(
+                || write_report(catalogue, result, report),
+                || {
+                    feedback_dir
+                        .map(|dir| write_feedback(catalogue, result, dir))
+                        .transpose()
+                },
+            )
+        },
+        || {
+            export_dir
+                .map(|dir| write_csv_exports(catalogue, result, dir))
+                .transpose()
+        },
+    );
+    report_done?;
+    let mut outputs = Outputs {
+        report: Some(report.display().to_string()),
+        feedback: feedback?.unwrap_or_default(),
+        ..Outputs::default()
+    };
+    if let (Some(dir), Some((values, issues, opendata))) = (export_dir, csv?) {
+        let summary_path = dir.join("summary.json");
+        outputs.values_csv = Some(values);
+        outputs.issues_csv = Some(issues);
+        outputs.opendata_csv = Some(opendata);
+        outputs.summary_json = Some(summary_path.display().to_string());
+        let summary = export::summary(catalogue, result, outputs.clone());
+        write_atomic(&summary_path, &export::summary_json(&summary))?;
+    }
+    Ok(outputs)
+}
+
+fn write_report(catalogue: &Catalogue, result: &Consolidated, report: &Path) -> Result<(), Error> {
     let meta = ReportMeta {
         run_at: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -191,33 +229,29 @@ fn write_outputs(
         path: report.to_path_buf(),
         source,
     })?;
-    save_workbook(&mut workbook, report)?;
-    let mut outputs = Outputs {
-        report: Some(report.display().to_string()),
-        ..Outputs::default()
-    };
-    if let Some(dir) = feedback_dir {
-        outputs.feedback = write_feedback(catalogue, result, dir)?;
-    }
-    if let Some(dir) = export_dir {
-        let values = dir.join("values.csv");
-        let issues = dir.join("issues.csv");
-        let summary_path = dir.join("summary.json");
-        write_atomic_with(&values, |w| export::write_values_csv(w, catalogue, result))?;
-        write_atomic(&issues, &export::issues_csv(result))?;
-        let opendata = dir.join("opendata.csv");
-        write_atomic(
-            &opendata,
-            &shukei::opendata::opendata_csv(catalogue, result),
-        )?;
-        outputs.opendata_csv = Some(opendata.display().to_string());
-        outputs.values_csv = Some(values.display().to_string());
-        outputs.issues_csv = Some(issues.display().to_string());
-        outputs.summary_json = Some(summary_path.display().to_string());
-        let summary = export::summary(catalogue, result, outputs.clone());
-        write_atomic(&summary_path, &export::summary_json(&summary))?;
-    }
-    Ok(outputs)
+    save_workbook(&mut workbook, report)
+}
+
+/// values.csv, issues.csv and opendata.csv; returns their paths.
+fn write_csv_exports(
+    catalogue: &Catalogue,
+    result: &Consolidated,
+    dir: &Path,
+) -> Result<(String, String, String), Error> {
+    let values = dir.join("values.csv");
+    let issues = dir.join("issues.csv");
+    let opendata = dir.join("opendata.csv");
+    write_atomic_with(&values, |w| export::write_values_csv(w, catalogue, result))?;
+    write_atomic(&issues, &export::issues_csv(result))?;
+    write_atomic(
+        &opendata,
+        &shukei::opendata::opendata_csv(catalogue, result),
+    )?;
+    Ok((
+        values.display().to_string(),
+        issues.display().to_string(),
+        opendata.display().to_string(),
+    ))
 }
 
 /// An output path equal to an input file is refused: inputs are never modified.
