@@ -182,19 +182,21 @@ pub fn consolidate(
     let mut findings = Vec::new();
     let mut values = Vec::new();
     let mut file_rank = Vec::with_capacity(submissions.len());
-    for sub in &submissions {
-        findings.extend(sub.findings.iter().cloned());
+    // Records and findings move out of the submissions (no copies: a large batch holds
+    // millions of them); the submissions keep their file facts for the statuses.
+    for sub in &mut submissions {
+        findings.append(&mut sub.findings);
         findings.extend(responsibility(catalogue, sub));
         let (verdicts, mut found) = validate_file(catalogue, &sub.records, settings, period);
         findings.append(&mut found);
-        for (rec, verdict) in sub.records.iter().zip(verdicts) {
+        for (record, verdict) in std::mem::take(&mut sub.records).into_iter().zip(verdicts) {
             let status = if verdict == Verdict::Rejected {
                 Status::Rejected
             } else {
                 Status::Used
             };
             values.push(ValueRow {
-                record: rec.clone(),
+                record,
                 department: sub.department.clone(),
                 status,
             });
