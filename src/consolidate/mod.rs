@@ -6,7 +6,7 @@
 //! the older value is `superseded`. Different values from different departments: a
 //! `conflict` error, and no figure is chosen.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 
 use crate::catalogue::{Aggregation, Catalogue, Indicator};
 use crate::evaluate::{evaluate, Evaluation};
@@ -14,6 +14,11 @@ use crate::ingest::Submission;
 use crate::model::{CellRef, Finding, FiscalYear, Month, Period, Record, Severity};
 use crate::rules::{self, FindingExt};
 use crate::validate::{fmt, same, validate_file, Settings, Verdict};
+
+mod status;
+
+use status::{department_statuses, file_statuses, reported};
+pub use status::{DepartmentStatus, FileStatus, Standing};
 
 /// What happened to a value read from a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -80,41 +85,6 @@ impl Figure {
     }
 }
 
-/// How a department stands for the reporting period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Standing {
-    Complete,
-    Partial,
-    Missing,
-    HasErrors,
-}
-
-impl Standing {
-    /// 提出済 / 一部未提出 / 未提出 / エラーあり.
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Standing::Complete => "提出済",
-            Standing::Partial => "一部未提出",
-            Standing::Missing => "未提出",
-            Standing::HasErrors => "エラーあり",
-        }
-    }
-}
-
-/// One department's submission status.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DepartmentStatus {
-    pub department: String,
-    /// Indicators it is responsible for.
-    pub expected: Vec<String>,
-    /// Files received from it.
-    pub files: Vec<String>,
-    /// Indicators still owed for the reporting period.
-    pub owed: Vec<String>,
-    pub errors: usize,
-    pub standing: Standing,
-}
-
 /// The consolidated dataset.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Consolidated {
@@ -131,17 +101,6 @@ pub struct Consolidated {
     pub files: Vec<FileStatus>,
     /// Indicators of the directions evaluated 改善 (the plan's indicator 32-0-3).
     pub improved: usize,
-}
-
-/// A file as listed in the report.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FileStatus {
-    pub file: String,
-    pub department: Option<String>,
-    pub failed: bool,
-    pub values: usize,
-    pub errors: usize,
-    pub warnings: usize,
 }
 
 impl Consolidated {
@@ -625,133 +584,6 @@ pub fn latest_year_figure<'a>(
             _ => None,
         })
         .next_back()
-}
-
-/// Per-file counts, tallied in one pass over values and findings (a scan of every
-/// finding per file was quadratic: 2,000 files × their findings).
-fn file_statuses(
-    subs: &[Submission],
-    values: &[ValueRow],
-    findings: &[Finding],
-) -> Vec<FileStatus> {
-    // (values, errors, warnings) per file name.
-    let mut counts: HashMap<&str, (usize, usize, usize)> = HashMap::with_capacity(subs.len());
-    for v in values {
-        counts.entry(v.record.at.file.as_str()).or_default().0 += 1;
-    }
-    for f in findings {
-        let entry = counts.entry(f.at.file.as_str()).or_default();
-        match f.severity {
-            Severity::Error => entry.1 += 1,
-            Severity::Warning => entry.2 += 1,
-            Severity::Info => {}
-        }
-    }
-    subs.iter()
-        .map(|s| {
-            let (values, errors, warnings) =
-                counts.get(s.file.as_str()).copied().unwrap_or_default();
-            FileStatus {
-                file: s.file.clone(),
-                department: s.department.clone(),
-                failed: s.failed,
-                values,
-                errors,
-                warnings,
-            }
-        })
-        .collect()
-}
-
-/// Whether an indicator counts as reported for the reporting period.
-fn reported(
-    figures: &BTreeMap<(String, Period), Figure>,
-    ind: &Indicator,
-    period: Option<Period>,
-) -> bool {
-    match period {
-        None => false,
-        Some(Period::Year(fy)) => figures.contains_key(&(ind.id.clone(), Period::Year(fy))),
-        Some(Period::Month(m)) if ind.aggregation == Aggregation::Annual => {
-            figures.contains_key(&(ind.id.clone(), Period::Year(m.fiscal_year())))
-                || figures
-                    .keys()
-                    .any(|(id, p)| *id == ind.id && p.fiscal_year() == m.fiscal_year())
-        }
-        Some(Period::Month(m)) => {
-            figures.contains_key(&(ind.id.clone(), Period::Month(m)))
-                || figures.contains_key(&(ind.id.clone(), Period::Year(m.fiscal_year())))
-        }
-    }
-}
-
-fn department_statuses(
-    catalogue: &Catalogue,
-    subs: &[Submission],
-    figures: &BTreeMap<(String, Period), Figure>,
-    period: Option<Period>,
-    findings: &[Finding],
-) -> Vec<DepartmentStatus> {
-    let responsible: BTreeSet<&str> = catalogue
-        .indicators
-        .iter()
-        .map(|i| i.department.as_str())
-        .collect();
-    let senders: BTreeSet<&str> = subs
-        .iter()
-        .filter_map(|s| s.department.as_deref())
-        .collect();
-    // Error findings per file, counted once (not once per department and file).
-    let mut errors_by_file: HashMap<&str, usize> = HashMap::new();
-    for f in findings.iter().filter(|f| f.severity == Severity::Error) {
-        *errors_by_file.entry(f.at.file.as_str()).or_default() += 1;
-    }
-    catalogue
-        .departments
-        .iter()
-        .filter(|d| responsible.contains(d.as_str()) || senders.contains(d.as_str()))
-        .map(|dept| {
-            let expected: Vec<&Indicator> = catalogue
-                .indicators
-                .iter()
-                .filter(|i| i.department == *dept && !is_improvement_count(i))
-                .collect();
-            let files: Vec<String> = subs
-                .iter()
-                .filter(|s| s.department.as_deref() == Some(dept))
-                .map(|s| s.file.clone())
-                .collect();
-            let owed: Vec<String> = expected
-                .iter()
-                .filter(|i| !reported(figures, i, period))
-                .map(|i| i.id.clone())
-                .collect();
-            let errors = files
-                .iter()
-                .map(String::as_str)
-                .collect::<BTreeSet<&str>>()
-                .into_iter()
-                .map(|f| errors_by_file.get(f).copied().unwrap_or(0))
-                .sum();
-            let standing = if files.is_empty() {
-                Standing::Missing
-            } else if errors > 0 {
-                Standing::HasErrors
-            } else if owed.is_empty() {
-                Standing::Complete
-            } else {
-                Standing::Partial
-            };
-            DepartmentStatus {
-                department: dept.clone(),
-                expected: expected.iter().map(|i| i.id.clone()).collect(),
-                files,
-                owed,
-                errors,
-                standing,
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
