@@ -23,18 +23,7 @@ fn non_empty(v: &Value) -> bool {
 #[test]
 fn every_non_empty_table_cell_is_a_value_or_an_issue() {
     let wd = Workdir::new("accounting").with_samples();
-    wd.run_ok(
-        &[
-            "consolidate",
-            "samples",
-            "-o",
-            "r.xlsx",
-            "--export-dir",
-            "out",
-            "-q",
-        ],
-        1,
-    );
+    wd.consolidate("samples", 1);
     let mut accounted: HashSet<(String, String, String)> = HashSet::new();
     for m in wd
         .read_csv_maps("out/values.csv")

@@ -26,18 +26,7 @@ fn an_unreadable_file_is_an_error_not_a_stop() {
         "in/収税課_R6.csv",
         "指標名,令和6年度\n市税収納率,97.1%\n".as_bytes(),
     );
-    wd.run_ok(
-        &[
-            "consolidate",
-            "in",
-            "-o",
-            "r.xlsx",
-            "--export-dir",
-            "out",
-            "-q",
-        ],
-        1,
-    );
+    wd.consolidate("in", 1);
     let values = wd.read_csv_maps("out/values.csv");
     assert_eq!(values.len(), 1);
     assert_eq!(
@@ -127,18 +116,7 @@ fn validate_prints_issues_by_file_and_as_json() {
 #[test]
 fn exports_follow_the_spec_columns() {
     let wd = Workdir::new("exports").with_samples();
-    wd.run_ok(
-        &[
-            "consolidate",
-            "samples",
-            "-o",
-            "r.xlsx",
-            "--export-dir",
-            "out",
-            "-q",
-        ],
-        1,
-    );
+    wd.consolidate("samples", 1);
     let values = wd.read_csv("out/values.csv");
     assert_eq!(
         values[0][..10],
@@ -363,18 +341,7 @@ fn outputs_get_ordinary_permissions() {
         "in/収税課_R6.csv",
         "指標名,令和6年度\n市税収納率,97.1%\n".as_bytes(),
     );
-    wd.run_ok(
-        &[
-            "consolidate",
-            "in",
-            "-o",
-            "r.xlsx",
-            "--export-dir",
-            "out",
-            "-q",
-        ],
-        0,
-    );
+    wd.consolidate("in", 0);
     for file in [
         "r.xlsx",
         "out/values.csv",

@@ -66,18 +66,7 @@ fn hostile_files_become_issues_and_the_good_file_still_counts() {
         assert!(fifo.is_ok_and(|s| s.success()), "mkfifo failed");
     }
 
-    let out = wd.run_ok(
-        &[
-            "consolidate",
-            "inbox",
-            "-o",
-            "r.xlsx",
-            "--export-dir",
-            "out",
-            "-q",
-        ],
-        1,
-    );
+    let out = wd.consolidate("inbox", 1);
     assert!(out.stderr.is_empty() || !String::from_utf8_lossy(&out.stderr).contains("panicked"));
 
     let issues = wd.read_csv_maps("out/issues.csv");

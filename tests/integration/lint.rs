@@ -235,18 +235,7 @@ fn lint_findings_also_come_out_of_consolidate() {
             ws.write_string(1, 3, "70.2%").unwrap();
         }),
     );
-    wd.run_ok(
-        &[
-            "consolidate",
-            "in",
-            "-o",
-            "r.xlsx",
-            "--export-dir",
-            "out",
-            "-q",
-        ],
-        0,
-    );
+    wd.consolidate("in", 0);
     let issues = wd.read_csv_maps("out/issues.csv");
     let mr: Vec<_> = issues
         .iter()
@@ -270,18 +259,7 @@ fn lint_exits_2_only_when_it_cannot_run() {
 #[test]
 fn opendata_csv_has_the_columns_and_passes_the_lint() {
     let wd = Workdir::new("opendata").with_samples();
-    wd.run_ok(
-        &[
-            "consolidate",
-            "samples",
-            "-o",
-            "r.xlsx",
-            "--export-dir",
-            "out",
-            "-q",
-        ],
-        1,
-    );
+    wd.consolidate("samples", 1);
     let rows = wd.read_csv("out/opendata.csv");
     let header = [
         "全国地方公共団体コード",

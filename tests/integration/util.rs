@@ -59,6 +59,22 @@ impl Workdir {
         out
     }
 
+    /// `shukei consolidate INPUT -o r.xlsx --export-dir out -q`, asserting the exit code.
+    pub fn consolidate(&self, input: &str, code: i32) -> Output {
+        self.run_ok(
+            &[
+                "consolidate",
+                input,
+                "-o",
+                "r.xlsx",
+                "--export-dir",
+                "out",
+                "-q",
+            ],
+            code,
+        )
+    }
+
     /// Reads a CSV export (strips the BOM) into rows of fields, header included.
     pub fn read_csv(&self, rel: &str) -> Vec<Vec<String>> {
         let bytes = std::fs::read(self.path(rel)).unwrap();
