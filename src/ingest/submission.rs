@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::catalogue::Catalogue;
 use crate::model::{CellRef, Finding, Record};
-use crate::rules::{self, FindingExt, Rule};
+use crate::rules::{self, FindingExt};
 
 use super::extract::Extractor;
 use super::grid::{Format, Visibility, Workbook};
@@ -100,15 +100,9 @@ pub fn read_submission(
 
 /// The finding for a file that is not read.
 pub fn rejection_finding(file: &str, rejection: &Rejection) -> Finding {
-    let rule: Rule = match rejection {
-        Rejection::Empty => rules::FILE_EMPTY,
-        Rejection::Encrypted => rules::FILE_ENCRYPTED,
-        Rejection::Limit(_) => rules::FILE_LIMIT,
-        Rejection::Unreadable(_) => rules::FILE_UNREADABLE,
-    };
     let at = CellRef::file(file);
     let message = format!("{at}: {}", rejection.reason());
-    rule.at(at, message)
+    rejection.rule().at(at, message)
 }
 
 /// Finds the tables of every sheet and extracts their values. A filled template

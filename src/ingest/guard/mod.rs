@@ -86,14 +86,19 @@ pub enum Rejection {
 }
 
 impl Rejection {
+    /// The rule reported for it (code, severity and fix hint live in [`crate::rules`]).
+    pub fn rule(&self) -> crate::rules::Rule {
+        match self {
+            Rejection::Empty => crate::rules::FILE_EMPTY,
+            Rejection::Encrypted => crate::rules::FILE_ENCRYPTED,
+            Rejection::Limit(_) => crate::rules::FILE_LIMIT,
+            Rejection::Unreadable(_) => crate::rules::FILE_UNREADABLE,
+        }
+    }
+
     /// The stable issue code.
     pub fn code(&self) -> &'static str {
-        match self {
-            Rejection::Empty => "E-FILE-EMPTY",
-            Rejection::Encrypted => "E-FILE-ENCRYPTED",
-            Rejection::Limit(_) => "E-FILE-LIMIT",
-            Rejection::Unreadable(_) => "E-FILE-UNREADABLE",
-        }
+        self.rule().code
     }
 
     /// The reason in Japanese.
@@ -105,20 +110,6 @@ impl Rejection {
             }
             Rejection::Limit(what) => format!("安全のための上限を超えています: {what}"),
             Rejection::Unreadable(what) => format!("表計算ファイルとして読めません: {what}"),
-        }
-    }
-
-    /// How to fix it, in Japanese.
-    pub fn hint(&self) -> &'static str {
-        match self {
-            Rejection::Empty => "内容を保存したファイルを送り直してください。",
-            Rejection::Encrypted => "パスワードを解除して保存し直したファイルを送ってください。",
-            Rejection::Limit(_) => {
-                "不要なシートや行を削除してから送り直すか、企画担当課に相談してください。"
-            }
-            Rejection::Unreadable(_) => {
-                "Excel で開けるか確認し、xlsx 形式で保存し直して送ってください。"
-            }
         }
     }
 }
