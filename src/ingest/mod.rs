@@ -56,15 +56,14 @@ pub fn read_bytes(
                 }
             })
         }
-        _ => excel::read_workbook(bytes, format, markup).map(|workbook| ReadOutcome {
+        .map_err(Rejection::Unreadable),
+        _ => excel::read_workbook(bytes, format, markup, limits).map(|workbook| ReadOutcome {
             workbook,
             lossy_text: false,
         }),
     }));
     match result {
-        Ok(Ok(outcome)) => Ok(outcome),
-        Ok(Err(reason)) if reason.to_lowercase().contains("password") => Err(Rejection::Encrypted),
-        Ok(Err(reason)) => Err(Rejection::Unreadable(reason)),
+        Ok(result) => result,
         Err(_) => Err(Rejection::Unreadable(
             "読み取り中に内部エラーが起きました（ファイルの破損）".to_string(),
         )),

@@ -20,6 +20,7 @@ mod xlsx;
 
 use ods::*;
 use scan::*;
+pub(crate) use scan::{check_area, check_grid};
 use xls::*;
 use xlsb::*;
 use xlsx::*;

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Bounds of the cells that carry content: (min_row, min_col, max_row, max_col), 1-based.
-pub(super) type Bounds = Option<(u64, u64, u64, u64)>;
+pub(crate) type Bounds = Option<(u64, u64, u64, u64)>;
 
 /// Longest tag the scanners accept; real tags are a few hundred bytes.
 pub(super) const MAX_TAG_BYTES: usize = 1024 * 1024;
@@ -63,23 +63,6 @@ pub(super) fn complete_tags(buf: &[u8], on_tag: &mut impl FnMut(&[u8])) -> usize
     buf.len()
 }
 
-/// A tag's local name (without its namespace prefix), whether it closes an element
-/// (`</row>`) and whether it is self-closing (`<c r="B2"/>`).
-pub(super) fn tag_name(tag: &[u8]) -> (&[u8], bool, bool) {
-    let closing = tag.first() == Some(&b'/');
-    let body = if closing { &tag[1..] } else { tag };
-    let name_len = body
-        .iter()
-        .position(|b| b.is_ascii_whitespace() || *b == b'/')
-        .unwrap_or(body.len());
-    let name = &body[..name_len];
-    let local = match memchr::memrchr(b':', name) {
-        Some(i) => &name[i + 1..],
-        None => name,
-    };
-    (local, closing, tag.last() == Some(&b'/'))
-}
-
 /// The value of attribute `name` (no prefix) in a tag, with any quotes and spacing.
 pub(super) fn attr<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
     let mut i = 0;
@@ -120,72 +103,6 @@ pub(super) fn attr<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
     None
 }
 
-/// Where calamine puts the cells of a worksheet: positions from `r` attributes, or
-/// counted from the row's `r` and the cells before for cells without one.
-#[derive(Debug, Default)]
-pub(super) struct SheetScan {
-    pub(super) bounds: Bounds,
-    /// A `<f>` formula element was seen.
-    pub(super) formulas: bool,
-    /// A `<mergeCell>` element was seen.
-    pub(super) merges: bool,
-    /// 0-based row of the current `<row>`.
-    row: u64,
-    /// 0-based column of the next cell without `r`.
-    col: u64,
-}
-
-impl SheetScan {
-    pub(super) fn tag(&mut self, tag: &[u8]) {
-        let (name, closing, self_closing) = tag_name(tag);
-        match (name, closing) {
-            (b"row", true) => {
-                self.row = self.row.saturating_add(1);
-                self.col = 0;
-            }
-            (b"row", false) if !self_closing => {
-                if let Some(row) = attr(tag, b"r").and_then(row_number) {
-                    self.row = row.saturating_sub(1);
-                }
-            }
-            (b"f", false) => self.formulas = true,
-            (b"mergeCell", false) => self.merges = true,
-            (b"c", false) if !self_closing => {
-                let (row, col) = match attr(tag, b"r") {
-                    Some(r) => {
-                        let Some((row, col)) = cell_ref(r) else {
-                            return; // calamine refuses the sheet
-                        };
-                        self.col = col.saturating_sub(1);
-                        (row, col)
-                    }
-                    None => (self.row.saturating_add(1), self.col.saturating_add(1)),
-                };
-                self.bounds = Some(match self.bounds {
-                    None => (row, col, row, col),
-                    Some((r0, c0, r1, c1)) => (r0.min(row), c0.min(col), r1.max(row), c1.max(col)),
-                });
-                self.col = self.col.saturating_add(1);
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Streams a worksheet's XML: the bounding box of its non-empty `<c>` cells, and
-/// whether it holds formulas and merged cells.
-pub(super) fn scan_sheet(reader: &mut impl Read, budget: u64) -> std::io::Result<SheetScan> {
-    let mut scan = SheetScan::default();
-    scan_tags(reader, budget, |tag| scan.tag(tag))?;
-    Ok(scan)
-}
-
-/// The bounding box only (tests).
-#[cfg(test)]
-pub(super) fn scan_sheet_bounds(reader: &mut impl Read, budget: u64) -> std::io::Result<Bounds> {
-    scan_sheet(reader, budget).map(|scan| scan.bounds)
-}
-
 /// A row number (1-based) as calamine reads it, saturating instead of wrapping.
 pub(super) fn row_number(digits: &[u8]) -> Option<u64> {
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
@@ -196,19 +113,6 @@ pub(super) fn row_number(digits: &[u8]) -> Option<u64> {
     }))
 }
 
-/// `(row, col)`, 1-based, of a cell reference such as `AB12` (letters in either case).
-pub(super) fn cell_ref(r: &[u8]) -> Option<(u64, u64)> {
-    let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    if letters == 0 {
-        return None;
-    }
-    let col = r[..letters].iter().fold(0u64, |acc, b| {
-        acc.saturating_mul(26)
-            .saturating_add(u64::from(b.to_ascii_uppercase() - b'A' + 1))
-    });
-    Some((row_number(&r[letters..])?, col))
-}
-
 /// Excel's grid: 1,048,576 rows × 16,384 columns.
 pub(super) const EXCEL_MAX_ROWS: u64 = 1_048_576;
 
@@ -216,7 +120,7 @@ pub(super) const EXCEL_MAX_COLUMNS: u64 = 16_384;
 
 /// Refuses cells outside Excel's grid. Excel never writes them, and calamine counts rows
 /// in `u32`, so a row past 4,294,967,295 wraps to the top and spans the whole range.
-pub(super) fn check_grid(bounds: Bounds, name: &str) -> Result<(), Rejection> {
+pub(crate) fn check_grid(bounds: Bounds, name: &str) -> Result<(), Rejection> {
     match bounds {
         Some((_, _, r1, c1)) if r1 > EXCEL_MAX_ROWS || c1 > EXCEL_MAX_COLUMNS => {
             Err(Rejection::Limit(format!(
@@ -227,7 +131,7 @@ pub(super) fn check_grid(bounds: Bounds, name: &str) -> Result<(), Rejection> {
     }
 }
 
-pub(super) fn check_area(bounds: Bounds, name: &str, limits: &Limits) -> Result<(), Rejection> {
+pub(crate) fn check_area(bounds: Bounds, name: &str, limits: &Limits) -> Result<(), Rejection> {
     if let Some((r0, c0, r1, c1)) = bounds {
         let area = (r1 - r0 + 1).saturating_mul(c1 - c0 + 1);
         if area > limits.max_cells {

@@ -1,13 +1,20 @@
-//! xlsx: every part scanned for declared counts and cell positions.
+//! xlsx: the zip's parts checked for declared counts, and searched for the markup that
+//! is worth a second read (formulas, merged cells).
+//!
+//! The cells themselves are bounded while they are read ([`crate::ingest::excel`]
+//! streams them through calamine's cell reader, which allocates nothing from positions
+//! the file declares), and the zip crate stops an entry that inflates past its declared
+//! size, whose total [`super::check_zip`] already bounded. So a part is only inflated
+//! here to look at its first bytes and to search it with `memmem`, not tokenised.
 
 use super::*;
 
-/// Scans the parts of an xlsx for declared counts and cell positions that would make
-/// calamine allocate more than the limits allow.
+/// Checks the parts of an xlsx for declared counts that would make calamine reserve
+/// more than the limits allow, and notes whether any holds formulas or merged cells.
 ///
 /// calamine finds the worksheets and the shared strings through the relationships, so
 /// their entry names prove nothing (`xl/worksheets/sheet1.xMl` is read as well): every
-/// entry but pictures and binaries is scanned, by index, so that two entries with one
+/// entry but pictures and binaries is looked at, by index, so that two entries with one
 /// name are both seen.
 pub(super) fn check_xlsx_parts(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
@@ -29,16 +36,55 @@ pub(super) fn check_xlsx_parts(
             .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
         head.truncate(n);
         check_declared_counts(&head, &name, limits)?;
-        let scan = scan_sheet(&mut Cursor::new(head).chain(reader), budget)
+        let found = search_markup(&mut Cursor::new(head).chain(reader), !markup.formulas)
             .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
-        check_grid(scan.bounds, &name)?;
-        check_area(scan.bounds, &name, limits)?;
-        markup.formulas |= scan.formulas;
-        markup.merges |= scan.merges;
+        markup.formulas |= found.formulas;
+        markup.merges |= found.merges;
     }
     Ok(markup)
 }
 
+/// Searches XML for `<mergeCell` and for a formula element `<f>` / `<f ...>` (with or
+/// without a namespace prefix), streaming it through a small buffer. `formulas: false`
+/// skips the formula search (already found in another part).
+pub(super) fn search_markup(reader: &mut impl Read, formulas: bool) -> std::io::Result<Markup> {
+    const MERGE: &[u8] = b"mergeCell";
+    const KEEP: usize = 16; // a needle cut by a chunk boundary is found in the next one
+    let merge = memmem::Finder::new(MERGE);
+    let mut found = Markup::NONE;
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut kept = 0;
+    loop {
+        let n = reader.read(&mut buf[kept..])?;
+        if n == 0 {
+            return Ok(found);
+        }
+        let filled = kept + n;
+        let window = &buf[..filled];
+        found.merges |= merge.find(window).is_some();
+        if formulas && !found.formulas {
+            found.formulas = has_formula(window);
+        }
+        if found.merges && (found.formulas || !formulas) {
+            return Ok(found); // nothing left to learn; the rest need not be inflated
+        }
+        kept = KEEP.min(filled);
+        buf.copy_within(filled - kept..filled, 0);
+    }
+}
+
+/// Whether XML holds a formula element: `<f` or `:f` (a prefixed `<x:f`) followed by
+/// `>`, `/` or whitespace, so that `<fill>` or `<font>` do not count.
+fn has_formula(xml: &[u8]) -> bool {
+    memchr::memchr_iter(b'f', xml).any(|at| {
+        at > 0
+            && matches!(xml[at - 1], b'<' | b':')
+            && matches!(
+                xml.get(at + 1),
+                Some(b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n')
+            )
+    })
+}
 /// Whether a zip entry may be XML that calamine reads (not a picture or a binary part).
 pub(super) fn may_be_xml_part(name: &str) -> bool {
     const BINARY: [&str; 10] = [
