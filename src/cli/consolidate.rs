@@ -185,6 +185,7 @@ fn write_outputs(
 ) -> Result<Outputs, Error> {
     // The report, the feedback workbooks and the CSV exports only read the result:
     // they are written side by side (on a large run values.csv alone takes a second).
+    let t0 = std::time::Instant::now();
     let ((report_done, feedback), csv) = rayon::join(
         || {
             rayon::join(
@@ -202,6 +203,7 @@ fn write_outputs(
                 .transpose()
         },
     );
+    if std::env::var_os("SHUKEI_TIMING").is_some() { eprintln!("outputs {:?}", t0.elapsed()); }
     report_done?;
     let mut outputs = Outputs {
         report: Some(report.display().to_string()),

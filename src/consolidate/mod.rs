@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::catalogue::{Aggregation, Catalogue, Indicator};
 use crate::evaluate::{evaluate, Evaluation};
 use crate::ingest::Submission;
@@ -138,15 +140,25 @@ pub fn consolidate(
 ) -> Consolidated {
     submissions.sort_by(|a, b| a.file.cmp(&b.file));
     let period = period.or_else(|| latest_period(&submissions, settings));
+    // Each file is checked on its own, in parallel; the results are then gathered in
+    // file order.
+    let checked: Vec<_> = submissions
+        .par_iter()
+        .map(|sub| {
+            let mut found = responsibility(catalogue, sub);
+            let (verdicts, checks) = validate_file(catalogue, &sub.records, settings, period);
+            found.extend(checks);
+            (verdicts, found)
+        })
+        .collect();
+    let total = submissions.iter().map(|s| s.records.len()).sum();
     let mut findings = Vec::new();
-    let mut values = Vec::new();
-    let mut file_rank = Vec::with_capacity(submissions.len());
+    let mut values = Vec::with_capacity(total);
+    let mut file_rank = Vec::with_capacity(total);
     // Records and findings move out of the submissions (no copies: a large batch holds
     // millions of them); the submissions keep their file facts for the statuses.
-    for sub in &mut submissions {
+    for (sub, (verdicts, mut found)) in submissions.iter_mut().zip(checked) {
         findings.append(&mut sub.findings);
-        findings.extend(responsibility(catalogue, sub));
-        let (verdicts, mut found) = validate_file(catalogue, &sub.records, settings, period);
         findings.append(&mut found);
         for (record, verdict) in std::mem::take(&mut sub.records).into_iter().zip(verdicts) {
             let status = if verdict == Verdict::Rejected {

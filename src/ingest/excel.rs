@@ -46,7 +46,7 @@ pub fn read_workbook(
         }
         let mut sheet = Sheet::new(meta.name.clone(), visibility(meta.visible));
         match &mut sheets {
-            Sheets::Xlsx(xlsx) => read_xlsx_sheet(xlsx, &mut sheet, markup, limits)?,
+            Sheets::Xlsx(xlsx) => read_xlsx_sheet(xlsx, &mut sheet, limits)?,
             other => read_range(other, &mut sheet)?,
         }
         if markup.merges {
@@ -63,16 +63,16 @@ pub fn read_workbook(
     })
 }
 
-/// An xlsx sheet, streamed through calamine's cell reader: values and style ids in one
-/// pass, straight into the grid. Nothing is allocated from the sheet's declared
-/// dimension or from far cell positions (calamine's `worksheet_range` would build a
-/// sparse list, then a dense range of every cell, then a copy of that), and the cells
-/// are bounded by [`GridBuilder`] as they come. Percent formats come from the style ids
-/// of the same pass; formulas, when the guard saw any, from a second one.
+/// An xlsx sheet, streamed through calamine's cell reader straight into the grid:
+/// values (moved, not copied) and which cells hold formulas in one pass. Nothing is
+/// allocated from the sheet's declared dimension or from far cell positions
+/// (calamine's `worksheet_range` would build a sparse list, then a dense range of
+/// every cell, then a copy of that), and the cells are bounded by [`GridBuilder`] as
+/// they come. Percent formats need the cells' style ids, which a second, lighter pass
+/// reads, only when the workbook has a percent format at all.
 fn read_xlsx_sheet(
     xlsx: &mut Xlsx<Cursor<&[u8]>>,
     sheet: &mut Sheet,
-    markup: Markup,
     limits: &Limits,
 ) -> Result<(), Rejection> {
     let name = sheet.name.clone();
@@ -93,45 +93,49 @@ fn read_xlsx_sheet(
                 .is_some_and(|f| f.format_code.contains('%'))
         })
         .collect();
-    let hint = reader.dimensions().len();
-    let mut grid = GridBuilder::new(&name, limits, hint);
-    let mut percent = Vec::new();
-    while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(damaged)? {
-        let (row, col) = cell.get_position();
-        let value = convert(Data::from(cell.get_value().clone()));
-        if matches!(value, Value::Number(_)) && percent_styles.get(style) == Some(&true) {
-            percent.push((row, col));
+    let mut grid = GridBuilder::new(&name, limits, reader.dimensions().len());
+    let mut formulas = Vec::new();
+    let mut numbers = false;
+    while let Some(record) = reader.next_cell_with_formula_metadata().map_err(damaged)? {
+        let (row, col) = record.pos;
+        let has_formula = match &record.formula {
+            Some(XlsxFormulaMetadata::Normal { formula })
+            | Some(XlsxFormulaMetadata::Shared { formula, .. }) => !formula.trim().is_empty(),
+            Some(_) => true, // a cell of a shared formula (not expanded)
+            None => false,
+        };
+        if has_formula {
+            formulas.push((row, col));
         }
+        let value = convert(Data::from(record.value));
+        numbers |= matches!(value, Value::Number(_));
         grid.push(row, col, value)?;
     }
     drop(reader);
     grid.finish(sheet);
-    percent.sort_unstable();
-    percent.dedup();
-    sheet.percent_cells = percent;
-    if markup.formulas {
-        sheet.formula_cells = xlsx_formula_cells(xlsx, &name).map_err(damaged)?;
+    formulas.sort_unstable();
+    formulas.dedup();
+    sheet.formula_cells = formulas;
+    if numbers && percent_styles.contains(&true) {
+        sheet.percent_cells = xlsx_percent_cells(xlsx, sheet, &percent_styles).map_err(damaged)?;
     }
     Ok(())
 }
 
-/// Absolute positions of the formula cells of an xlsx sheet, sorted. Shared formulas
-/// are not expanded (their metadata is enough to know the cell holds one).
-fn xlsx_formula_cells(
+/// Absolute positions of the number cells of an xlsx sheet whose style is a percent
+/// format, sorted.
+fn xlsx_percent_cells(
     xlsx: &mut Xlsx<Cursor<&[u8]>>,
-    name: &str,
+    sheet: &Sheet,
+    percent_styles: &[bool],
 ) -> Result<Vec<(u32, u32)>, calamine::XlsxError> {
-    let mut reader = xlsx.worksheet_cells_reader(name)?;
+    let mut reader = xlsx.worksheet_cells_reader(&sheet.name)?;
     let mut out = Vec::new();
-    while let Some(record) = reader.next_cell_with_formula_metadata()? {
-        let has_formula = match &record.formula {
-            Some(XlsxFormulaMetadata::Normal { formula })
-            | Some(XlsxFormulaMetadata::Shared { formula, .. }) => !formula.trim().is_empty(),
-            Some(_) => true,
-            None => false,
-        };
-        if has_formula {
-            out.push(record.pos);
+    while let Some((row, col, style)) = reader.next_style_id()? {
+        if percent_styles.get(style) == Some(&true)
+            && matches!(sheet.get(row, col), Value::Number(_))
+        {
+            out.push((row, col));
         }
     }
     out.sort_unstable();

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use crate::model::Period;
 use crate::normalize::era::{month_from_excel_serial, month_in_fiscal_year};
-use crate::normalize::header::{classify_header, HeaderKind};
+use crate::normalize::header::{classify_header, may_be_name_heading, HeaderKind};
 
 use super::grid::{Sheet, Value};
 use super::names::{Matcher, NameMatch};
@@ -96,6 +96,7 @@ pub fn find_tables(sheet: &Sheet) -> Vec<Table> {
                     return false;
                 }
                 match sheet.get_merged(row, c) {
+                    Value::Text(s) if !may_be_name_heading(s) => false,
                     Value::Text(s) => *is_name_heading
                         .entry(s.as_str())
                         .or_insert_with(|| classify_header(s) == HeaderKind::IndicatorName),

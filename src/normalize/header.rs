@@ -135,6 +135,32 @@ pub fn classify_header(s: &str) -> HeaderKind {
     }
 }
 
+/// A cheap test that rules out most texts before [`classify_header`] is asked whether
+/// they are an indicator-name heading (a detail sheet holds thousands of distinct
+/// texts, and classifying each costs an NFKC pass and an allocation).
+///
+/// Every such heading holds 指, 項 or the k of KPI in header-key form; before NFKC
+/// those can only be themselves or a compatibility character (letterlike symbols,
+/// enclosed and squared forms, CJK compatibility ideographs, full-width and
+/// mathematical letters), which all lie in the ranges below.
+///
+/// ```
+/// use shukei::normalize::header::may_be_name_heading;
+/// assert!(may_be_name_heading("指標名"));
+/// assert!(may_be_name_heading("ＫＰＩ"));
+/// assert!(!may_be_name_heading("R6-000123"));
+/// ```
+pub fn may_be_name_heading(s: &str) -> bool {
+    s.chars().any(|c| {
+        matches!(c,
+            '指' | '項' | 'k' | 'K'
+            | '\u{2100}'..='\u{24FF}' // letterlike (K kelvin), enclosed alphanumerics (Ⓚ)
+            | '\u{2E80}'..='\u{2FDF}' // CJK radicals
+            | '\u{3200}'..='\u{33FF}' // enclosed CJK, squared words (㎏)
+            | '\u{F900}'..) // compatibility ideographs, full-width forms, math letters
+    })
+}
+
 /// The header-key form described in the module docs.
 fn header_key(s: &str) -> String {
     let mut key = compact(s).to_ascii_lowercase();

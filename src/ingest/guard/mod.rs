@@ -53,24 +53,17 @@ impl Default for Limits {
 }
 
 /// What an xlsx's parts hold that is worth a second calamine parse, seen by the guard's
-/// scan of every part: `<f>` formulas and merged cells. Other formats: both assumed.
+/// search of every part: merged cells. Other formats: assumed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Markup {
-    pub formulas: bool,
     pub merges: bool,
 }
 
 impl Markup {
-    /// Both present (or unknown): ask calamine for everything.
-    pub const ALL: Markup = Markup {
-        formulas: true,
-        merges: true,
-    };
-    /// Neither present.
-    pub const NONE: Markup = Markup {
-        formulas: false,
-        merges: false,
-    };
+    /// Present (or unknown): ask calamine for everything.
+    pub const ALL: Markup = Markup { merges: true };
+    /// Nothing worth a second parse.
+    pub const NONE: Markup = Markup { merges: false };
 }
 
 /// Why a file is not read.

@@ -1,16 +1,17 @@
-//! xlsx: the zip's parts checked for declared counts, and searched for the markup that
-//! is worth a second read (formulas, merged cells).
+//! xlsx: the zip's parts checked for declared counts, and searched for merged cells
+//! (which cost calamine a second read of the sheet).
 //!
 //! The cells themselves are bounded while they are read ([`crate::ingest::excel`]
 //! streams them through calamine's cell reader, which allocates nothing from positions
 //! the file declares), and the zip crate stops an entry that inflates past its declared
 //! size, whose total [`super::check_zip`] already bounded. So a part is only inflated
-//! here to look at its first bytes and to search it with `memmem`, not tokenised.
+//! here to look at its first bytes and, until a merged cell is found, to search it with
+//! `memmem`, not tokenised.
 
 use super::*;
 
 /// Checks the parts of an xlsx for declared counts that would make calamine reserve
-/// more than the limits allow, and notes whether any holds formulas or merged cells.
+/// more than the limits allow, and notes whether any holds merged cells.
 ///
 /// calamine finds the worksheets and the shared strings through the relationships, so
 /// their entry names prove nothing (`xl/worksheets/sheet1.xMl` is read as well): every
@@ -36,55 +37,36 @@ pub(super) fn check_xlsx_parts(
             .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
         head.truncate(n);
         check_declared_counts(&head, &name, limits)?;
-        let found = search_markup(&mut Cursor::new(head).chain(reader), !markup.formulas)
-            .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
-        markup.formulas |= found.formulas;
-        markup.merges |= found.merges;
+        if !markup.merges {
+            markup.merges = search_merges(&mut Cursor::new(head).chain(reader))
+                .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
+        }
     }
     Ok(markup)
 }
 
-/// Searches XML for `<mergeCell` and for a formula element `<f>` / `<f ...>` (with or
-/// without a namespace prefix), streaming it through a small buffer. `formulas: false`
-/// skips the formula search (already found in another part).
-pub(super) fn search_markup(reader: &mut impl Read, formulas: bool) -> std::io::Result<Markup> {
+/// Whether XML holds a `<mergeCell` element (with or without a namespace prefix),
+/// streaming it through a small buffer and stopping at the first one.
+pub(super) fn search_merges(reader: &mut impl Read) -> std::io::Result<bool> {
     const MERGE: &[u8] = b"mergeCell";
-    const KEEP: usize = 16; // a needle cut by a chunk boundary is found in the next one
-    let merge = memmem::Finder::new(MERGE);
-    let mut found = Markup::NONE;
+    let finder = memmem::Finder::new(MERGE);
     let mut buf = vec![0u8; 256 * 1024];
     let mut kept = 0;
     loop {
         let n = reader.read(&mut buf[kept..])?;
         if n == 0 {
-            return Ok(found);
+            return Ok(false);
         }
         let filled = kept + n;
-        let window = &buf[..filled];
-        found.merges |= merge.find(window).is_some();
-        if formulas && !found.formulas {
-            found.formulas = has_formula(window);
+        if finder.find(&buf[..filled]).is_some() {
+            return Ok(true); // the rest need not be inflated
         }
-        if found.merges && (found.formulas || !formulas) {
-            return Ok(found); // nothing left to learn; the rest need not be inflated
-        }
-        kept = KEEP.min(filled);
+        // a needle cut by the read boundary is found with the next read
+        kept = (MERGE.len() - 1).min(filled);
         buf.copy_within(filled - kept..filled, 0);
     }
 }
 
-/// Whether XML holds a formula element: `<f` or `:f` (a prefixed `<x:f`) followed by
-/// `>`, `/` or whitespace, so that `<fill>` or `<font>` do not count.
-fn has_formula(xml: &[u8]) -> bool {
-    memchr::memchr_iter(b'f', xml).any(|at| {
-        at > 0
-            && matches!(xml[at - 1], b'<' | b':')
-            && matches!(
-                xml.get(at + 1),
-                Some(b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n')
-            )
-    })
-}
 /// Whether a zip entry may be XML that calamine reads (not a picture or a binary part).
 pub(super) fn may_be_xml_part(name: &str) -> bool {
     const BINARY: [&str; 10] = [

@@ -177,3 +177,32 @@ fn odd_headers_do_not_panic() {
         let _ = classify_header(input);
     }
 }
+
+/// The prefilter never hides a heading: every indicator-name word, in its header-key
+/// form and in the spellings departments use (full-width, brackets, line breaks),
+/// passes it.
+#[test]
+fn the_name_heading_prefilter_keeps_every_heading() {
+    let mut inputs: Vec<String> = WORDS
+        .iter()
+        .filter(|(_, kind)| *kind == HeaderKind::IndicatorName)
+        .map(|(word, _)| word.to_string())
+        .collect();
+    assert!(inputs.len() > 10);
+    for extra in [
+        "ＫＰＩ", "KPI", "Kpi", "\u{212A}PI", "【指標名】", "※指標名：", "指標\n名", "項 目", "ｋｐｉ名",
+    ] {
+        inputs.push(extra.to_string());
+    }
+    for input in &inputs {
+        assert_eq!(
+            classify_header(input),
+            HeaderKind::IndicatorName,
+            "input: {input:?}"
+        );
+        assert!(may_be_name_heading(input), "input: {input:?}");
+    }
+    for other in ["R6-000123", "受付番号", "令和6年4月", "単位", "1,234"] {
+        assert!(!may_be_name_heading(other), "input: {other:?}");
+    }
+}
