@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::catalogue::Catalogue;
-use crate::consolidate::{Consolidated, Status};
+use crate::consolidate::{Consolidated, Status, ValueRow};
 use crate::evaluate::Grade;
 use crate::model::Severity;
 use crate::validate::fmt;
@@ -15,9 +15,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub(crate) fn writer() -> csv::Writer<Vec<u8>> {
     let mut buf = Vec::with_capacity(64 * 1024);
     buf.extend_from_slice(BOM);
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(buf)
+    csv_writer(buf)
 }
 
 pub(crate) fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
@@ -36,6 +34,10 @@ pub fn values_csv(catalogue: &Catalogue, c: &Consolidated) -> Vec<u8> {
 /// Streams values.csv into a writer (a file: values.csv can hold millions of rows, so
 /// it is not built in memory first).
 ///
+/// Rows are formatted in parallel, a window of blocks at a time into reused buffers,
+/// and written in order: the file is the same as a row-by-row write, and memory stays
+/// a few megabytes whatever the number of rows.
+///
 /// # Errors
 /// The writer's I/O error.
 pub fn write_values_csv(
@@ -43,11 +45,10 @@ pub fn write_values_csv(
     catalogue: &Catalogue,
     c: &Consolidated,
 ) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    const BLOCK: usize = 4096;
     let mut out = out;
     out.write_all(BOM)?;
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out);
     let header = [
         "indicator_id",
         "indicator_name",
@@ -61,25 +62,55 @@ pub fn write_values_csv(
         "status",
         "raw",
     ];
+    let mut w = csv_writer(Vec::new());
     w.write_record(header)?;
-    for v in &c.values {
-        let r = &v.record;
-        let ind = catalogue.indicator(&r.indicator_id);
-        w.write_record([
-            r.indicator_id.as_str(),
-            ind.map_or("", |i| i.name.as_str()),
-            &r.period.code(),
-            &fmt(r.value),
-            ind.map_or("", |i| i.unit.symbol()),
-            v.department.as_deref().unwrap_or(""),
-            &r.at.file,
-            r.at.sheet.as_deref().unwrap_or(""),
-            &r.at.a1(),
-            v.status.code(),
-            &r.raw,
-        ])?;
+    out.write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
+    let blocks: Vec<&[ValueRow]> = c.values.chunks(BLOCK).collect();
+    let window = 4 * rayon::current_num_threads().max(1);
+    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); window];
+    for group in blocks.chunks(window) {
+        buffers
+            .par_iter_mut()
+            .zip(group.par_iter())
+            .try_for_each(|(buf, rows)| {
+                buf.clear();
+                let mut w = csv_writer(std::mem::take(buf));
+                for v in *rows {
+                    value_row(&mut w, catalogue, v)?;
+                }
+                *buf = w.into_inner().map_err(|e| e.into_error())?;
+                Ok::<(), std::io::Error>(())
+            })?;
+        for buf in buffers.iter().take(group.len()) {
+            out.write_all(buf)?;
+        }
     }
-    w.flush()
+    out.flush()
+}
+
+fn csv_writer(buf: Vec<u8>) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(buf)
+}
+
+/// One row of values.csv.
+fn value_row(w: &mut csv::Writer<Vec<u8>>, catalogue: &Catalogue, v: &ValueRow) -> csv::Result<()> {
+    let r = &v.record;
+    let ind = catalogue.indicator(&r.indicator_id);
+    w.write_record([
+        r.indicator_id.as_str(),
+        ind.map_or("", |i| i.name.as_str()),
+        &r.period.code(),
+        &fmt(r.value),
+        ind.map_or("", |i| i.unit.symbol()),
+        v.department.as_deref().unwrap_or(""),
+        &r.at.file,
+        r.at.sheet.as_deref().unwrap_or(""),
+        &r.at.a1(),
+        v.status.code(),
+        &r.raw,
+    ])
 }
 
 /// issues.csv: one row per finding (columns of SPEC.md, then `hint`, how to fix it).

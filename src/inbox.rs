@@ -103,7 +103,7 @@ fn walk(dir: &Path, shown: &str, seen: &mut HashSet<PathBuf>, out: &mut Collecte
             walk(&path, &child, seen, out);
         } else if path.exists() && !path.is_file() {
             // A named pipe or device would block a read forever.
-            let at = CellRef::file(&child);
+            let at = CellRef::file(child.as_str());
             let finding = rules::FILE_SKIPPED.at(
                 at.clone(),
                 format!("{at}: 通常のファイルではない（パイプ・デバイスなど）ため読みませんでした"),
@@ -115,7 +115,7 @@ fn walk(dir: &Path, shown: &str, seen: &mut HashSet<PathBuf>, out: &mut Collecte
                 display: child,
             });
         } else {
-            let at = CellRef::file(&child);
+            let at = CellRef::file(child.as_str());
             let finding = rules::FILE_SKIPPED.at(
                 at.clone(),
                 format!("{at}: 表計算ファイルでないため読みませんでした"),

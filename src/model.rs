@@ -2,6 +2,7 @@
 //! located values. Checked once when they are made, trusted afterwards.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A Japanese fiscal year (年度), April to March, named by the year it starts in:
 /// `FiscalYear(2024)` is 令和6年度 = 2024-04 … 2025-03.
@@ -304,15 +305,17 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct CellRef {
     /// The file as given on the command line or found in a folder (display form).
-    pub file: String,
-    pub sheet: Option<String>,
+    /// Shared: every value and finding of a file points at one copy of its name (a
+    /// large batch holds millions of them).
+    pub file: Arc<str>,
+    pub sheet: Option<Arc<str>>,
     /// 0-based absolute row and column.
     pub cell: Option<(u32, u32)>,
 }
 
 impl CellRef {
     /// A whole file.
-    pub fn file(file: impl Into<String>) -> Self {
+    pub fn file(file: impl Into<Arc<str>>) -> Self {
         CellRef {
             file: file.into(),
             sheet: None,
@@ -321,7 +324,7 @@ impl CellRef {
     }
 
     /// A cell of a sheet (0-based row and column).
-    pub fn cell(file: impl Into<String>, sheet: impl Into<String>, row: u32, col: u32) -> Self {
+    pub fn cell(file: impl Into<Arc<str>>, sheet: impl Into<Arc<str>>, row: u32, col: u32) -> Self {
         CellRef {
             file: file.into(),
             sheet: Some(sheet.into()),

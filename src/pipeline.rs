@@ -41,7 +41,6 @@ pub fn run(
     options: &Options,
     observer: &dyn Observer,
 ) -> Result<Consolidated, Error> {
-    let t0 = std::time::Instant::now();
     let collected = crate::inbox::collect(&options.inputs)?;
     observer.started(collected.inputs.len());
     let mut subs = crate::inbox::read_all(&collected.inputs, catalogue, &options.limits, &|sub| {
@@ -53,9 +52,7 @@ pub fn run(
             .into_iter()
             .map(|(file, finding)| Submission::skipped(&file, catalogue, finding)),
     );
-    if std::env::var_os("SHUKEI_TIMING").is_some() { eprintln!("read {:?}", t0.elapsed()); }
     let mut result = consolidate(catalogue, subs, &options.settings, options.period);
-    if std::env::var_os("SHUKEI_TIMING").is_some() { eprintln!("consolidated {:?}", t0.elapsed()); }
     if !collected.findings.is_empty() {
         result.findings.extend(collected.findings);
         sort_findings(&mut result.findings);

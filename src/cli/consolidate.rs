@@ -185,7 +185,6 @@ fn write_outputs(
 ) -> Result<Outputs, Error> {
     // The report, the feedback workbooks and the CSV exports only read the result:
     // they are written side by side (on a large run values.csv alone takes a second).
-    let t0 = std::time::Instant::now();
     let ((report_done, feedback), csv) = rayon::join(
         || {
             rayon::join(
@@ -203,7 +202,6 @@ fn write_outputs(
                 .transpose()
         },
     );
-    if std::env::var_os("SHUKEI_TIMING").is_some() { eprintln!("outputs {:?}", t0.elapsed()); }
     report_done?;
     let mut outputs = Outputs {
         report: Some(report.display().to_string()),
@@ -323,7 +321,7 @@ fn log_undeliverable(result: &Consolidated, feedback: bool) {
         let issues = result
             .findings
             .iter()
-            .filter(|f| f.at.file == file.file)
+            .filter(|f| *f.at.file == *file.file)
             .count();
         eprintln!(
             "shukei: 担当課が分からないため差し戻しを作成していません: {} （指摘 {issues} 件）",

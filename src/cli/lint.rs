@@ -68,7 +68,7 @@ fn lint_findings(result: &Consolidated) -> Vec<Finding> {
                 || result
                     .files
                     .iter()
-                    .any(|s| s.failed && s.file == f.at.file && f.at.sheet.is_none())
+                    .any(|s| s.failed && *s.file == *f.at.file && f.at.sheet.is_none())
         })
         .cloned()
         .collect()
@@ -93,7 +93,10 @@ fn report_text(result: &Consolidated, findings: &[Finding], scores: &[Department
         shukei::inbox::EXTENSIONS.contains(&ext.as_str())
     });
     for file in spreadsheets {
-        let mine: Vec<&Finding> = findings.iter().filter(|f| f.at.file == file.file).collect();
+        let mine: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| *f.at.file == *file.file)
+            .collect();
         let dept = file.department.as_deref().unwrap_or("担当課不明");
         let state = if file.failed {
             "（読めません）"

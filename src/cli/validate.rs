@@ -61,7 +61,7 @@ pub fn findings_by_file(result: &Consolidated) -> String {
         let mine: Vec<&Finding> = result
             .findings
             .iter()
-            .filter(|f| f.at.file == file.file)
+            .filter(|f| *f.at.file == *file.file)
             .collect();
         let dept = file.department.as_deref().unwrap_or("担当課不明");
         let _ = writeln!(
@@ -76,7 +76,7 @@ pub fn findings_by_file(result: &Consolidated) -> String {
     let others: Vec<&Finding> = result
         .findings
         .iter()
-        .filter(|f| !result.files.iter().any(|x| x.file == f.at.file))
+        .filter(|f| !result.files.iter().any(|x| *x.file == *f.at.file))
         .collect();
     for f in others {
         let _ = writeln!(out, "  {} {} {}", f.severity.label_ja(), f.code, f.message);
@@ -96,7 +96,7 @@ pub fn write_finding(out: &mut String, f: &Finding, code_width: usize) {
     let place = match (&f.at.sheet, f.at.cell) {
         (Some(s), Some(_)) if s.is_empty() => f.at.a1(),
         (Some(s), Some(_)) => format!("{s}!{}", f.at.a1()),
-        (Some(s), None) => s.clone(),
+        (Some(s), None) => s.to_string(),
         _ => String::new(),
     };
     let _ = writeln!(
@@ -117,8 +117,8 @@ pub fn findings_json(findings: &[Finding]) -> String {
             serde_json::json!({
                 "severity": f.severity.code(),
                 "code": f.code,
-                "source_file": f.at.file,
-                "sheet": f.at.sheet,
+                "source_file": &*f.at.file,
+                "sheet": f.at.sheet.as_deref(),
                 "cell": f.at.a1(),
                 "indicator_id": f.indicator_id,
                 "message": f.message,

@@ -7,6 +7,7 @@
 //! `conflict` error, and no figure is chosen.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -51,7 +52,8 @@ impl Status {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValueRow {
     pub record: Record,
-    pub department: Option<String>,
+    /// The department of the file (shared by all its values).
+    pub department: Option<Arc<str>>,
     pub status: Status,
 }
 
@@ -158,6 +160,7 @@ pub fn consolidate(
     // Records and findings move out of the submissions (no copies: a large batch holds
     // millions of them); the submissions keep their file facts for the statuses.
     for (sub, (verdicts, mut found)) in submissions.iter_mut().zip(checked) {
+        let department: Option<Arc<str>> = sub.department.as_deref().map(Arc::from);
         findings.append(&mut sub.findings);
         findings.append(&mut found);
         for (record, verdict) in std::mem::take(&mut sub.records).into_iter().zip(verdicts) {
@@ -168,7 +171,7 @@ pub fn consolidate(
             };
             values.push(ValueRow {
                 record,
-                department: sub.department.clone(),
+                department: department.clone(),
                 status,
             });
             file_rank.push((sub.name_date, sub.modified));
@@ -248,7 +251,7 @@ fn responsibility(catalogue: &Catalogue, sub: &Submission) -> Vec<Finding> {
         if sub.records.is_empty() {
             return Vec::new();
         }
-        let at = CellRef::file(&sub.file);
+        let at = CellRef::file(sub.file.as_str());
         let message = format!("{at}: 提出した課が分かりません（ファイル名・フォルダ名に課名がありません）。担当課の確認と差し戻しができません");
         return vec![rules::DEPARTMENT_UNKNOWN.at(at, message)];
     };
@@ -331,7 +334,7 @@ fn newest_per_department(
     members: &[usize],
     findings: &mut Vec<Finding>,
 ) -> Vec<usize> {
-    let mut by_dept: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
+    let mut by_dept: BTreeMap<Option<Arc<str>>, Vec<usize>> = BTreeMap::new();
     for &i in members {
         by_dept
             .entry(values[i].department.clone())

@@ -65,10 +65,10 @@ pub(super) fn file_statuses(
     // (values, errors, warnings) per file name.
     let mut counts: HashMap<&str, (usize, usize, usize)> = HashMap::with_capacity(subs.len());
     for v in values {
-        counts.entry(v.record.at.file.as_str()).or_default().0 += 1;
+        counts.entry(&*v.record.at.file).or_default().0 += 1;
     }
     for f in findings {
-        let entry = counts.entry(f.at.file.as_str()).or_default();
+        let entry = counts.entry(&*f.at.file).or_default();
         match f.severity {
             Severity::Error => entry.1 += 1,
             Severity::Warning => entry.2 += 1,
@@ -77,8 +77,7 @@ pub(super) fn file_statuses(
     }
     subs.iter()
         .map(|s| {
-            let (values, errors, warnings) =
-                counts.get(s.file.as_str()).copied().unwrap_or_default();
+            let (values, errors, warnings) = counts.get(&*s.file).copied().unwrap_or_default();
             FileStatus {
                 file: s.file.clone(),
                 department: s.department.clone(),
@@ -132,7 +131,7 @@ pub(super) fn department_statuses(
     // Error findings per file, counted once (not once per department and file).
     let mut errors_by_file: HashMap<&str, usize> = HashMap::new();
     for f in findings.iter().filter(|f| f.severity == Severity::Error) {
-        *errors_by_file.entry(f.at.file.as_str()).or_default() += 1;
+        *errors_by_file.entry(&*f.at.file).or_default() += 1;
     }
     catalogue
         .departments

@@ -217,7 +217,7 @@ fn finding_row(ctx: &Context, f: &Finding, first: Value, sender: Option<String>)
     }
     cells.extend([
         Value::Text(file_name(&f.at.file)),
-        Value::Text(f.at.sheet.clone().unwrap_or_default()),
+        Value::Text(f.at.sheet.as_deref().unwrap_or_default().to_string()),
         Value::Text(f.at.a1()),
         Value::Text(indicator_label(ctx.catalogue, f.indicator_id.as_deref())),
         Value::Text(f.raw.clone()),
@@ -368,7 +368,7 @@ fn value_row(ctx: &Context, v: &ValueRow, own: &[&Finding]) -> Row {
         Value::from(ind.map_or("", |i| unit_label(i.unit.symbol()))),
         Value::Text(r.raw.clone()),
         Value::Text(file_name(&r.at.file)),
-        Value::Text(r.at.sheet.clone().unwrap_or_default()),
+        Value::Text(r.at.sheet.as_deref().unwrap_or_default().to_string()),
         Value::Text(r.at.a1()),
         Value::from(status_label(v.status)),
         Value::Text(finding_titles(&here)),

@@ -232,7 +232,7 @@ impl<'a> GridBuilder<'a> {
         };
         let width = (c1 - c0) as usize + 1;
         let height = (r1 - r0) as usize + 1;
-        let mut dense = vec![Value::Empty; width * height];
+        let mut dense = super::grid::empty_cells(width * height);
         for (row, col, value) in self.cells {
             let at = (row - r0) as usize * width + (col - c0) as usize;
             if let Some(slot) = dense.get_mut(at) {

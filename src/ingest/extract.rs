@@ -5,6 +5,8 @@
 //! E-VALUE-UNIT / E-CELL-EXCEL-ERROR / E-VALUE-DATE, or I-VALUE-UNASSIGNED when its
 //! row's indicator is unknown. A dash (`—` `－` `-`) is an explicit "no value".
 
+use std::sync::Arc;
+
 use crate::catalogue::{Catalogue, Indicator};
 use crate::model::{CellRef, Finding, Period, Record, Unit};
 use crate::normalize::number::{convert, parse_value, percent_from_cell, ParsedValue, Quantity};
@@ -17,7 +19,8 @@ use super::table::{ColumnKind, Table, Transposed};
 
 /// What extraction needs to know and where it writes.
 pub struct Extractor<'a> {
-    pub file: &'a str,
+    /// The file's name, shared by every reference to its cells.
+    pub file: Arc<str>,
     pub catalogue: &'a Catalogue,
     pub matcher: &'a Matcher,
     pub records: Vec<Record>,
@@ -31,9 +34,9 @@ pub struct Extractor<'a> {
 
 impl<'a> Extractor<'a> {
     /// A new extractor for one file.
-    pub fn new(file: &'a str, catalogue: &'a Catalogue, matcher: &'a Matcher) -> Self {
+    pub fn new(file: &str, catalogue: &'a Catalogue, matcher: &'a Matcher) -> Self {
         Extractor {
-            file,
+            file: Arc::from(file),
             catalogue,
             matcher,
             records: Vec::new(),
@@ -54,7 +57,7 @@ impl<'a> Extractor<'a> {
     }
 
     fn at(&self, sheet: &Sheet, row: u32, col: u32) -> CellRef {
-        CellRef::cell(self.file, sheet.name.clone(), row, col)
+        CellRef::cell(self.file.clone(), sheet.name.clone(), row, col)
     }
 
     /// Reads every data row of a table.

@@ -4,6 +4,8 @@
 //! Every reader (calamine formats, CSV) produces this, so table detection never sees a
 //! file format.
 
+use std::sync::Arc;
+
 /// One cell value, as the file stores it (formula cells: their cached value).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {
@@ -70,8 +72,8 @@ pub enum Visibility {
 /// One sheet: a dense block of cells starting at `start` (absolute, 0-based).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sheet {
-    /// The sheet name; empty for CSV files.
-    pub name: String,
+    /// The sheet name; empty for CSV files. Shared with the references to its cells.
+    pub name: Arc<str>,
     pub visibility: Visibility,
     pub start: (u32, u32),
     pub width: usize,
@@ -86,7 +88,7 @@ pub struct Sheet {
 
 impl Sheet {
     /// An empty sheet.
-    pub fn new(name: impl Into<String>, visibility: Visibility) -> Self {
+    pub fn new(name: impl Into<Arc<str>>, visibility: Visibility) -> Self {
         Sheet {
             name: name.into(),
             visibility,
@@ -100,7 +102,7 @@ impl Sheet {
     }
 
     /// Builds a sheet from rows of values starting at A1 (used for CSV and tests).
-    pub fn from_rows(name: impl Into<String>, rows: Vec<Vec<Value>>) -> Self {
+    pub fn from_rows(name: impl Into<Arc<str>>, rows: Vec<Vec<Value>>) -> Self {
         let width = rows.iter().map(Vec::len).max().unwrap_or(0);
         let mut cells = Vec::with_capacity(width * rows.len());
         for mut row in rows {
@@ -161,6 +163,52 @@ impl Sheet {
     }
 }
 
+thread_local! {
+    /// Cell blocks of sheets already scanned, kept for the next file this thread reads.
+    static SPARE: std::cell::RefCell<Vec<Vec<Value>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Blocks kept per thread, and the largest kept (in cells: 32 bytes each).
+const SPARE_BLOCKS: usize = 2;
+const SPARE_MAX_CELLS: usize = 1 << 20;
+
+/// A block of `len` empty cells, reusing one from an earlier sheet of this thread when
+/// there is one: a fresh block of a 50,000-row sheet is tens of megabytes that the
+/// kernel must zero (and a virtual machine's host often map) page by page, once per
+/// file; a reused one is already in place.
+pub fn empty_cells(len: usize) -> Vec<Value> {
+    let mut cells = SPARE
+        .with(|spare| {
+            let mut spare = spare.borrow_mut();
+            let best = (0..spare.len()).max_by_key(|&i| spare[i].capacity())?;
+            Some(spare.swap_remove(best))
+        })
+        .unwrap_or_default();
+    cells.resize(len, Value::Empty);
+    cells
+}
+
+/// Gives the cell blocks of a workbook that is done with back for [`empty_cells`].
+pub fn recycle(workbook: Workbook) {
+    SPARE.with(|spare| {
+        let mut spare = spare.borrow_mut();
+        for sheet in workbook.sheets {
+            let mut cells = sheet.cells;
+            if cells.capacity() > SPARE_MAX_CELLS || cells.capacity() == 0 {
+                continue;
+            }
+            cells.clear();
+            if spare.len() < SPARE_BLOCKS {
+                spare.push(cells);
+            } else if let Some(smallest) = spare.iter_mut().min_by_key(|c| c.capacity()) {
+                if smallest.capacity() < cells.capacity() {
+                    *smallest = cells;
+                }
+            }
+        }
+    });
+}
+
 /// The file format, detected from the content (not the extension).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -201,6 +249,24 @@ pub struct Workbook {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recycled_blocks_come_back_empty() {
+        let mut sheet = Sheet::from_rows("s", vec![vec![Value::Text("x".into()); 100]]);
+        sheet.cells.reserve(1000);
+        let capacity = sheet.cells.capacity();
+        recycle(Workbook {
+            format: Format::Csv,
+            sheets: vec![sheet],
+            defined_names: Vec::new(),
+            encoding: None,
+            has_drawings: false,
+        });
+        let cells = empty_cells(10);
+        assert_eq!(cells, vec![Value::Empty; 10]);
+        assert_eq!(cells.capacity(), capacity);
+        assert!(empty_cells(3).capacity() < capacity, "handed out twice");
+    }
 
     #[test]
     fn get_uses_absolute_positions() {

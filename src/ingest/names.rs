@@ -6,6 +6,7 @@
 //! fuzzy match is never accepted silently.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use crate::catalogue::Catalogue;
 use crate::normalize::text::{match_key, suggest};
@@ -25,7 +26,14 @@ pub struct Matcher {
     alias: HashMap<String, String>,
     ids: HashMap<String, String>,
     candidates: Vec<(String, String)>,
+    /// Suggestions already computed for an unknown name's key, shared by the reading
+    /// threads: a batch repeats the same unknown names in many files, and each
+    /// suggestion compares the name with every catalogue name. Bounded.
+    suggested: Arc<Mutex<HashMap<String, Vec<String>>>>,
 }
+
+/// Most unknown names whose suggestions are kept.
+const SUGGESTED_MAX: usize = 10_000;
 
 impl Matcher {
     /// Builds the lookup from the catalogue's names, aliases and IDs.
@@ -61,6 +69,7 @@ impl Matcher {
             alias,
             ids,
             candidates,
+            suggested: Arc::default(),
         }
     }
 
@@ -81,10 +90,23 @@ impl Matcher {
         {
             return NameMatch::Alias(id.clone());
         }
-        let suggestions = suggest(raw, &self.candidates, 3)
-            .into_iter()
-            .map(str::to_string)
-            .collect();
+        let cached = self
+            .suggested
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(&key).cloned());
+        let suggestions = cached.unwrap_or_else(|| {
+            let found: Vec<String> = suggest(raw, &self.candidates, 3)
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            if let Ok(mut cache) = self.suggested.lock() {
+                if cache.len() < SUGGESTED_MAX {
+                    cache.insert(key, found.clone());
+                }
+            }
+            found
+        });
         NameMatch::Unknown { suggestions }
     }
 

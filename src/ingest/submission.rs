@@ -92,6 +92,7 @@ pub fn read_submission(
                 sub.findings.push(rules::FILE_ENCODING.at(at, message));
             }
             scan_workbook(&mut sub, &outcome.workbook, catalogue, matcher);
+            super::grid::recycle(outcome.workbook);
         }
         Err(rejection) => return Submission::failed(file, catalogue, &rejection),
     }
@@ -131,13 +132,16 @@ pub fn scan_workbook(
         let count = found.len() + transposed.len();
         if count > 0 && sheet.visibility != Visibility::Visible {
             let at = CellRef {
-                file: sub.file.clone(),
+                file: ex.file.clone(),
                 sheet: Some(sheet.name.clone()),
                 cell: None,
             };
             let message = format!("{at}: 非表示のシート「{}」の表も読み取りました", sheet.name);
-            ex.findings
-                .push(rules::SHEET_HIDDEN.at(at, message).raw(sheet.name.clone()));
+            ex.findings.push(
+                rules::SHEET_HIDDEN
+                    .at(at, message)
+                    .raw(sheet.name.to_string()),
+            );
         }
         for table in &found {
             ex.table(sheet, table);
@@ -162,7 +166,7 @@ pub fn scan_workbook(
             .extend(crate::lint::lint_file(&sub.file, workbook));
     }
     if tables == 0 || (ex.records.is_empty() && !value_findings) {
-        let at = CellRef::file(&sub.file);
+        let at = CellRef::file(sub.file.as_str());
         let message = if tables == 0 {
             format!("{at}: 指標の表が見つかりません（見出しに「指標名」と年度・月の列が必要です）")
         } else {

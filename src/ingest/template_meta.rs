@@ -53,7 +53,7 @@ pub struct TemplateMeta {
 /// assert_eq!((read.department.as_str(), read.indicators.len()), ("人事課", 1));
 /// ```
 pub fn read_template_meta(workbook: &Workbook) -> Option<TemplateMeta> {
-    let sheet = workbook.sheets.iter().find(|s| s.name == META_SHEET)?;
+    let sheet = workbook.sheets.iter().find(|s| *s.name == *META_SHEET)?;
     let rows = key_values(sheet);
     let get = |key: &str| {
         rows.iter()
@@ -109,14 +109,14 @@ pub fn missing_rows(
 ) -> Vec<Finding> {
     let mut present = BTreeSet::new();
     let mut input_sheet = None;
-    for sheet in workbook.sheets.iter().filter(|s| s.name != META_SHEET) {
+    for sheet in workbook.sheets.iter().filter(|s| *s.name != *META_SHEET) {
         for table in find_tables(sheet) {
             input_sheet.get_or_insert(sheet.name.clone());
             present.extend(row_ids(sheet, &table, matcher));
         }
     }
     let at = CellRef {
-        file: file.to_string(),
+        file: file.into(),
         sheet: input_sheet,
         cell: None,
     };

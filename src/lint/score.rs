@@ -86,10 +86,8 @@ pub fn scores(files: &[FileStatus], findings: &[Finding]) -> Vec<DepartmentScore
     departments.dedup();
     // (file, code) of every finding, built once: each department checks its files
     // against it instead of scanning all findings per rule.
-    let broken: std::collections::HashSet<(&str, &str)> = findings
-        .iter()
-        .map(|f| (f.at.file.as_str(), f.code))
-        .collect();
+    let broken: std::collections::HashSet<(&str, &str)> =
+        findings.iter().map(|f| (&*f.at.file, f.code)).collect();
     departments
         .into_iter()
         .map(|d| score_of(&d, files, &broken))
@@ -112,7 +110,7 @@ fn score_of(
     };
     let is_broken = |rule: &Rule| {
         mine.iter()
-            .any(|(f, _)| broken_in.contains(&(f.file.as_str(), rule.code)))
+            .any(|(f, _)| broken_in.contains(&(&*f.file, rule.code)))
     };
     let applicable: Vec<&Rule> = RULES.iter().filter(|r| applies(r)).collect();
     let broken: Vec<&'static str> = applicable

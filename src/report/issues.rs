@@ -66,7 +66,7 @@ pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError>
 
 /// Column widths; the file column fits the longest path up to a limit (one pass).
 fn widths(findings: &[Finding]) -> [f64; 8] {
-    let files = findings.iter().map(|f| f.at.file.as_str());
+    let files = findings.iter().map(|f| &*f.at.file);
     let sheets = findings.iter().filter_map(|f| f.at.sheet.as_deref());
     [
         8.0,
@@ -92,7 +92,7 @@ fn write_row(
     let text = f.text();
     sheet.write_with_format(row, 0, f.severity.label_ja(), &s.center)?;
     sheet.write_with_format(row, 1, f.code, &s.text)?;
-    sheet.write_with_format(row, 2, f.at.file.as_str(), &s.wrap)?;
+    sheet.write_with_format(row, 2, &*f.at.file, &s.wrap)?;
     sheet.write_with_format(row, 3, f.at.sheet.as_deref().unwrap_or(""), &s.text)?;
     sheet.write_with_format(row, 4, f.at.a1(), &s.center)?;
     sheet.write_with_format(row, 5, f.indicator_id.as_deref().unwrap_or(""), &s.center)?;
@@ -101,7 +101,7 @@ fn write_row(
     let cells = [
         (text, MESSAGE_WIDTH),
         (f.hint, HINT_WIDTH),
-        (f.at.file.as_str(), file_width),
+        (&*f.at.file, file_width),
     ];
     sheet.set_row_height(row, style::wrapped_height(&cells))?;
     Ok(())

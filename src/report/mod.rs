@@ -123,7 +123,7 @@ impl<'a> Ctx<'a> {
             .findings
             .iter()
             .filter(|f| f.code == crate::rules::FILE_SKIPPED.code)
-            .map(|f| f.at.file.as_str())
+            .map(|f| &*f.at.file)
             .collect()
     }
 

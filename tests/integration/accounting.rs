@@ -64,7 +64,11 @@ fn every_non_empty_table_cell_is_a_value_or_an_issue() {
                     continue;
                 }
                 cells += 1;
-                let key = (format!("samples/{name}"), sheet.name.clone(), a1(row, col));
+                let key = (
+                    format!("samples/{name}"),
+                    sheet.name.to_string(),
+                    a1(row, col),
+                );
                 if !accounted.contains(&key) {
                     missing.push(key);
                 }

@@ -35,13 +35,15 @@ fn oversized_files_are_refused() {
 
 #[test]
 fn the_search_finds_merged_cells() {
-    let search = |xml: &str| search_merges(&mut xml.as_bytes()).unwrap();
+    let search = |xml: &str| search_merges(&mut xml.as_bytes(), &mut [0u8; 4096], 0).unwrap();
     assert!(search(
         r#"<sheetData/><mergeCells><x:mergeCell ref="A1:B1"/></mergeCells>"#
     ));
-    assert!(!search(r#"<sheetData><row r="1"><c r="A1"><f>1</f></c></row></sheetData>"#));
-    // a needle cut by the 256 KiB read boundary is still found
-    for pad in [256 * 1024 - 5, 256 * 1024 - 2, 256 * 1024 + 3] {
+    assert!(!search(
+        r#"<sheetData><row r="1"><c r="A1"><f>1</f></c></row></sheetData>"#
+    ));
+    // a needle cut by the 4 KiB read boundary is still found
+    for pad in [4096 - 5, 4096 - 2, 4096 + 3, 3 * 4096 - 7] {
         let xml = format!("{}<mergeCell ref=\"A1:B1\"/>", " ".repeat(pad));
         assert!(search(&xml), "pad {pad}");
     }
@@ -52,6 +54,10 @@ fn the_search_finds_merged_cells() {
     .unwrap();
     let (_, markup) = inspect(&merged, "a.xlsx", &Limits::default()).unwrap();
     assert!(markup.merges);
+    // what the head read already holds is searched too
+    let mut buf = [0u8; 64];
+    buf[..9].copy_from_slice(b"mergeCell");
+    assert!(search_merges(&mut &b""[..], &mut buf, 9).unwrap());
     let plain = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/samples/財政課_報告_20241120.xlsx"

@@ -22,6 +22,8 @@ pub(super) fn check_xlsx_parts(
     limits: &Limits,
 ) -> Result<Markup, Rejection> {
     let mut markup = Markup::NONE;
+    // One buffer for every part (a small workbook's parts are a few kilobytes each).
+    let mut buf = vec![0u8; 64 * 1024];
     for i in 0..archive.len() {
         let entry = archive
             .by_index(i)
@@ -32,38 +34,47 @@ pub(super) fn check_xlsx_parts(
         }
         let budget = limits.max_decompressed_bytes.saturating_add(1);
         let mut reader = entry.take(budget);
-        let mut head = vec![0u8; 4096];
-        let n = read_up_to(&mut reader, &mut head)
-            .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
-        head.truncate(n);
-        check_declared_counts(&head, &name, limits)?;
-        if !markup.merges {
-            markup.merges = search_merges(&mut Cursor::new(head).chain(reader))
-                .map_err(|e| Rejection::Unreadable(format!("{name} を展開できません（{e}）")))?;
+        let unreadable =
+            |e: std::io::Error| Rejection::Unreadable(format!("{name} を展開できません（{e}）"));
+        let head = read_up_to(&mut reader, &mut buf[..4096]).map_err(unreadable)?;
+        check_declared_counts(&buf[..head], &name, limits)?;
+        if !markup.merges && may_hold_merges(&name) {
+            markup.merges = search_merges(&mut reader, &mut buf, head).map_err(unreadable)?;
         }
     }
     Ok(markup)
 }
 
+/// Whether a part may be a worksheet with merged cells. Only a hint (merged cells
+/// missed in an oddly named part cost the reading of merged headings, never safety):
+/// Excel, LibreOffice and the Python writers all name them `xl/worksheets/sheetN.xml`.
+fn may_hold_merges(name: &str) -> bool {
+    name.to_ascii_lowercase().contains("sheet")
+}
+
 /// Whether XML holds a `<mergeCell` element (with or without a namespace prefix),
-/// streaming it through a small buffer and stopping at the first one.
-pub(super) fn search_merges(reader: &mut impl Read) -> std::io::Result<bool> {
+/// streaming it through `buf`, whose first `filled` bytes are already read, and
+/// stopping at the first one.
+pub(super) fn search_merges(
+    reader: &mut impl Read,
+    buf: &mut [u8],
+    filled: usize,
+) -> std::io::Result<bool> {
     const MERGE: &[u8] = b"mergeCell";
     let finder = memmem::Finder::new(MERGE);
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut kept = 0;
+    let mut filled = filled.min(buf.len());
     loop {
-        let n = reader.read(&mut buf[kept..])?;
-        if n == 0 {
-            return Ok(false);
-        }
-        let filled = kept + n;
         if finder.find(&buf[..filled]).is_some() {
             return Ok(true); // the rest need not be inflated
         }
         // a needle cut by the read boundary is found with the next read
-        kept = (MERGE.len() - 1).min(filled);
+        let kept = (MERGE.len() - 1).min(filled);
         buf.copy_within(filled - kept..filled, 0);
+        let n = reader.read(&mut buf[kept..])?;
+        if n == 0 {
+            return Ok(false);
+        }
+        filled = kept + n;
     }
 }
 

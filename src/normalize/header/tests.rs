@@ -190,7 +190,15 @@ fn the_name_heading_prefilter_keeps_every_heading() {
         .collect();
     assert!(inputs.len() > 10);
     for extra in [
-        "ＫＰＩ", "KPI", "Kpi", "\u{212A}PI", "【指標名】", "※指標名：", "指標\n名", "項 目", "ｋｐｉ名",
+        "ＫＰＩ",
+        "KPI",
+        "Kpi",
+        "\u{212A}PI",
+        "【指標名】",
+        "※指標名：",
+        "指標\n名",
+        "項 目",
+        "ｋｐｉ名",
     ] {
         inputs.push(extra.to_string());
     }
