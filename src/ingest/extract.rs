@@ -77,15 +77,19 @@ impl<'a> Extractor<'a> {
         }
         let id_col = table.column_of(&ColumnKind::Id);
         let unit_col = table.column_of(&ColumnKind::Unit);
+        // The value cells of a row, in a buffer reused row after row.
+        let mut values: Vec<(u32, Period)> = Vec::new();
         for row in table.data_start..table.data_end {
-            let values: Vec<(u32, Period)> = table
-                .value_columns()
-                .filter(|(c, _)| !is_no_value_cell(sheet.get(row, *c)))
-                .collect();
+            values.clear();
+            values.extend(
+                table
+                    .value_columns()
+                    .filter(|(c, _)| !is_no_value_cell(sheet.get(row, *c))),
+            );
             let Some(indicator) =
                 self.row_indicator(sheet, row, table.name_col, id_col, !values.is_empty())
             else {
-                for (col, _) in values {
+                for &(col, _) in &values {
                     self.unassigned(sheet, row, col);
                 }
                 continue;
@@ -94,7 +98,7 @@ impl<'a> Extractor<'a> {
                 Value::Text(s) => Unit::parse(&nfkc(s)),
                 _ => None,
             });
-            for (col, period) in values {
+            for &(col, period) in &values {
                 self.cell(sheet, row, col, indicator, period, row_unit);
             }
         }
@@ -133,7 +137,10 @@ impl<'a> Extractor<'a> {
             return self.row_by_id(sheet, row, col, has_values);
         }
         let name = sheet.get_merged(row, name_col).display();
-        let by_id = id_col.and_then(|c| self.matcher.match_id(&sheet.get(row, c).display()));
+        let by_id = id_col.and_then(|c| match sheet.get(row, c) {
+            Value::Text(s) => self.matcher.match_id(s),
+            other => self.matcher.match_id(&other.display()),
+        });
         let by_name = if name.trim().is_empty() {
             None
         } else {

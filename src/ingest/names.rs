@@ -112,6 +112,11 @@ impl Matcher {
 
     /// The catalogue ID for an ID as written (`31-0-1`, `３１－０－１`).
     pub fn match_id(&self, raw: &str) -> Option<String> {
+        // As written in most files (and in every template): already a key, so the
+        // normalisation below would return it unchanged.
+        if let Some(id) = self.ids.get(raw) {
+            return Some(id.clone());
+        }
         let key = match_key(raw).replace(['ー', '−', '–', '_', '.'], "-");
         self.ids.get(&key).cloned()
     }

@@ -148,13 +148,8 @@ fn a_huge_issue_list_uses_constant_memory_and_keeps_every_row() {
             crate::rules::VALUE_NONNUMERIC.at(at, message)
         })
         .collect();
-    let start = std::time::Instant::now();
+    // (Its speed is measured by tools/bench.sh, not asserted here.)
     let dumped = dump(&bytes(&catalogue, &result, "x"));
-    assert!(
-        start.elapsed().as_secs() < 60,
-        "too slow: {:?}",
-        start.elapsed()
-    );
     let issues = dumped.iter().find(|(n, _)| n == sheet::ISSUES).unwrap();
     assert_eq!(issues.1.len(), n + 1);
     assert_eq!(issues.1[1][0], Severity::Error.label_ja());
