@@ -281,15 +281,23 @@ fn resolve(
     rank: &[(Option<u32>, Option<i64>)],
     findings: &mut Vec<Finding>,
 ) -> BTreeMap<(String, Period), Figure> {
-    let mut groups: BTreeMap<(String, Period), Vec<usize>> = BTreeMap::new();
-    for (i, v) in values.iter().enumerate() {
-        if v.status == Status::Used {
-            groups
-                .entry((v.record.indicator_id.clone(), v.record.period))
-                .or_default()
-                .push(i);
+    // Grouped on borrowed IDs (a million values, a few hundred groups); the keys are
+    // owned once per group.
+    let groups: Vec<((String, Period), Vec<usize>)> = {
+        let mut groups: BTreeMap<(&str, Period), Vec<usize>> = BTreeMap::new();
+        for (i, v) in values.iter().enumerate() {
+            if v.status == Status::Used {
+                groups
+                    .entry((v.record.indicator_id.as_str(), v.record.period))
+                    .or_default()
+                    .push(i);
+            }
         }
-    }
+        groups
+            .into_iter()
+            .map(|((id, period), members)| ((id.to_string(), period), members))
+            .collect()
+    };
     let mut figures = BTreeMap::new();
     for (key, members) in groups {
         let first = members[0];

@@ -12,6 +12,18 @@ use super::{list_cells, list_places, one, with_cells, Region, SheetLint};
 /// Marks that repeat the cell above instead of writing it out.
 const DITTO: &[&str] = &["同上", "〃", "″", "同左", "〃〃", "\""];
 
+/// A ditto mark (`同上`, `〃`, a full-width `＂` …). Ditto marks are short, and NFKC
+/// leaves ASCII as it is: the texts of a detail sheet (receipt numbers, IDs, long
+/// names) are ruled out before any normalizing.
+fn is_ditto(s: &str) -> bool {
+    let t = s.trim();
+    if t.is_ascii() {
+        return t == "\"";
+    }
+    // as written first: NFKC turns the double prime ″ into two primes ′′
+    t.len() <= 16 && (DITTO.contains(&t) || DITTO.contains(&nfkc(t).trim()))
+}
+
 /// 1-4: merged cells, one finding per sheet with every range.
 pub fn merged_cells(lint: &SheetLint) -> Vec<Finding> {
     let Some(first) = lint.sheet.merges.first() else {
@@ -73,10 +85,7 @@ fn blank_headers(sheet: &Sheet, region: &Region) -> Vec<(u32, u32)> {
 fn omitted_items(sheet: &Sheet, region: &Region) -> Vec<(u32, u32)> {
     let mut out: Vec<(u32, u32)> = (region.data_start..region.data_end)
         .flat_map(|r| (region.first_col..=region.last_col).map(move |c| (r, c)))
-        .filter(
-            // Ditto marks are short: skip normalizing the long texts of a detail sheet.
-            |&(r, c)| matches!(sheet.get(r, c), Value::Text(s) if s.trim().len() <= 16 && DITTO.contains(&nfkc(s).trim())),
-        )
+        .filter(|&(r, c)| matches!(sheet.get(r, c), Value::Text(s) if is_ditto(s)))
         .collect();
     if let Some(name_col) = region.name_col {
         for row in region.data_start..region.data_end {
@@ -301,6 +310,16 @@ pub fn pictures(file: &str, workbook: &Workbook) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ditto_marks() {
+        for yes in ["同上", " 〃 ", "″", "同左", "〃〃", "\"", "＂", " \" "] {
+            assert!(is_ditto(yes), "input: {yes:?}");
+        }
+        for no in ["", "R6-000123", "\"\"", "同上の通り", "32-2-1", "件"] {
+            assert!(!is_ditto(no), "input: {no:?}");
+        }
+    }
 
     #[test]
     fn era_only_labels_have_no_western_year() {
