@@ -55,6 +55,32 @@ pub struct Catalogue {
     pub indicators: Vec<Indicator>,
     pub action_items: Vec<ActionItem>,
     pub projects: Vec<Project>,
+    /// Positions in `indicators` by ID, built on the first lookup (a large batch looks
+    /// an ID up several times per value).
+    by_id: IdIndex,
+}
+
+/// The lookup behind [`Catalogue::indicator`]. Not part of a catalogue's value: equal
+/// whatever it holds, and a clone starts empty.
+#[derive(Default)]
+struct IdIndex(std::sync::OnceLock<std::collections::HashMap<String, usize>>);
+
+impl Clone for IdIndex {
+    fn clone(&self) -> Self {
+        IdIndex::default()
+    }
+}
+
+impl PartialEq for IdIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for IdIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdIndex")
+    }
 }
 
 /// A 基本施策.
@@ -329,7 +355,18 @@ impl Catalogue {
 
     /// The indicator with this ID.
     pub fn indicator(&self, id: &str) -> Option<&Indicator> {
-        self.indicators.iter().find(|i| i.id == id)
+        let index = self.by_id.0.get_or_init(|| {
+            let mut index = std::collections::HashMap::with_capacity(self.indicators.len());
+            for (at, ind) in self.indicators.iter().enumerate() {
+                index.entry(ind.id.clone()).or_insert(at);
+            }
+            index
+        });
+        match index.get(id).and_then(|&at| self.indicators.get(at)) {
+            Some(ind) if ind.id == id => Some(ind),
+            // `indicators` is public and may have changed since the index was built
+            _ => self.indicators.iter().find(|i| i.id == id),
+        }
     }
 
     /// The indicator whose name or alias is `name`, ignoring spaces (half and full width).

@@ -171,6 +171,7 @@ pub(super) fn convert(raw: RawCatalogue) -> Result<Catalogue, CatalogueError> {
             .map(convert_action_item)
             .collect(),
         projects,
+        by_id: super::IdIndex::default(),
     })
 }
 

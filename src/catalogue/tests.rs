@@ -468,3 +468,30 @@ fn widths_and_digits() {
         assert_eq!(export::group_digits(input), want, "input: {input}");
     }
 }
+
+/// The ID lookup is built once, but `indicators` is public: a catalogue changed after
+/// a lookup still answers from its current list, and equality ignores the lookup.
+#[test]
+fn indicator_lookup_follows_changes_to_the_list() {
+    let mut catalogue = Catalogue::builtin();
+    assert_eq!(
+        catalogue.indicator("32-2-1").map(|i| i.id.as_str()),
+        Some("32-2-1")
+    );
+    assert!(catalogue.indicator("99-9-9").is_none());
+    assert_eq!(catalogue, Catalogue::builtin());
+    catalogue.indicators.reverse();
+    assert_eq!(
+        catalogue.indicator("32-2-1").map(|i| i.id.as_str()),
+        Some("32-2-1")
+    );
+    let mut extra = catalogue.indicators[0].clone();
+    extra.id = "99-9-9".to_string();
+    catalogue.indicators.push(extra);
+    assert_eq!(
+        catalogue.indicator("99-9-9").map(|i| i.id.as_str()),
+        Some("99-9-9")
+    );
+    catalogue.indicators.retain(|i| i.id != "32-2-1");
+    assert!(catalogue.indicator("32-2-1").is_none());
+}
