@@ -2,13 +2,19 @@
 //!
 //! Only called after [`super::guard::check`] accepted the bytes. Formula cells give their
 //! cached values; merged regions come from xlsx and xls (calamine has none for ods and
-//! xlsb); percent number formats come from xlsx styles, fetched only for sheets that hold
-//! fractions, since reading styles parses the sheet a second time.
+//! xlsb), for an xlsx only when the guard saw `mergeCell` markup (calamine reads the
+//! whole sheet again for them).
+//!
+//! An xlsx sheet is streamed through calamine's cell reader into the grid: values and
+//! formula cells in one pass, percent number formats from a second, light pass only
+//! when the workbook has a percent format. Its cells are bounded as they come
+//! ([`GridBuilder`]), which is what keeps a hostile position from reaching an
+//! allocation. Other formats go through calamine's `worksheet_range`, after the guard
+//! bounded their cell records.
 //!
 //! For the machine-readability lint ([`crate::lint`]) two more facts are read cheaply:
-//! which cells hold formulas (calamine parses a sheet again for them, so an xlsx is
-//! first searched for `<f>` markup and skipped when it has none), and whether the zip
-//! holds pictures, shapes or charts (its entry names only; nothing is decompressed).
+//! which cells hold formulas, and whether the zip holds pictures, shapes or charts (its
+//! entry names only; nothing is decompressed).
 
 use std::io::Cursor;
 

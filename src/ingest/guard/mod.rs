@@ -5,6 +5,12 @@
 //! files abort the process with an allocation failure, which `catch_unwind` cannot stop.
 //! So every file is sniffed by its content (not its extension) and its declared sizes
 //! are checked against [`Limits`] here; only then is it handed to calamine.
+//!
+//! For xlsx the cells' positions are bounded while they are read instead
+//! ([`crate::ingest::excel`] streams them and refuses a cell outside the grid or the
+//! cell limit before allocating for it); the guard checks the zip's declared sizes and
+//! ratios and each part's declared counts. For xlsb, xls and ods, which calamine reads
+//! into a range sized by the cells' positions, the guard scans the cell records.
 
 use std::io::{Cursor, Read};
 
