@@ -178,3 +178,66 @@ fn xls_cell_records_are_bounded() {
     let err = check_biff_records(&far, &Limits::default());
     assert_eq!(err.err().map(|e| e.code()), Some("E-FILE-LIMIT"));
 }
+
+/// calamine reserves room for the shared strings' `uniqueCount` (a `Vec<String>` of
+/// 4 billion entries aborts the process): the count is checked in the `<sst>` tag
+/// however it is spelt, and a tag too long to check is refused.
+#[test]
+fn shared_string_counts_are_checked_in_the_sst_tag() {
+    let limits = Limits::default();
+    let check = |xml: &str| {
+        check_shared_strings(xml.as_bytes(), false, "xl/sharedStrings.xml", &limits)
+            .err()
+            .map(|r| r.code())
+    };
+    assert_eq!(
+        check(r#"<?xml version="1.0"?><sst count="3" uniqueCount="2"><si/></sst>"#),
+        None
+    );
+    for bad in [
+        r#"<sst uniqueCount="4000000000">"#,
+        r#"<x:sst xmlns:x="a" count="1" uniqueCount='4000000000'>"#,
+        r#"<sst title="a>b" uniqueCount="4000000000">"#,
+        r#"<sst uniqueCount="99999999999999999999999">"#,
+        r#"<sst count="4000000000">"#,
+    ] {
+        assert_eq!(check(bad), Some("E-FILE-LIMIT"), "{bad}");
+    }
+    // uniqueCount pushed past what is read by padding the tag
+    let padded = format!(
+        r#"<sst pad="{}" uniqueCount="4000000000">"#,
+        "x".repeat(70_000)
+    );
+    let head = &padded.as_bytes()[..64 * 1024];
+    let got = check_shared_strings(head, true, "xl/sharedStrings.xml", &limits);
+    assert_eq!(got.err().map(|r| r.code()), Some("E-FILE-LIMIT"));
+}
+
+/// The part is found as calamine finds it: by name, in any case and with `\`.
+#[test]
+fn the_shared_strings_part_is_found_in_any_spelling() {
+    let hostile = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/hostile/huge_shared_strings.xlsx"
+    ))
+    .unwrap();
+    let got = check(&hostile, "a.xlsx", &Limits::default());
+    assert_eq!(got.err().map(|r| r.code()), Some("E-FILE-LIMIT"));
+    let needle = b"xl/sharedStrings.xml";
+    for (from, to) in [
+        (&b"sharedStrings"[..], &b"SHAREDstrings"[..]),
+        (b"xl/", b"xl\\"),
+    ] {
+        let mut renamed = hostile.clone();
+        let mut at = 0;
+        while let Some(i) = memmem::find(&renamed[at..], needle) {
+            let base = at + i;
+            let off = memmem::find(needle, from).unwrap();
+            renamed[base + off..base + off + to.len()].copy_from_slice(to);
+            at = base + needle.len();
+        }
+        assert_ne!(renamed, hostile);
+        let got = check(&renamed, "a.xlsx", &Limits::default());
+        assert_eq!(got.err().map(|r| r.code()), Some("E-FILE-LIMIT"));
+    }
+}

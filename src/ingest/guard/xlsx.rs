@@ -1,55 +1,111 @@
-//! xlsx: the zip's parts checked for declared counts, and searched for merged cells
+//! xlsx: the declared count calamine reserves room for, and a search for merged cells
 //! (which cost calamine a second read of the sheet).
 //!
 //! The cells themselves are bounded while they are read ([`crate::ingest::excel`]
 //! streams them through calamine's cell reader, which allocates nothing from positions
 //! the file declares), and the zip crate stops an entry that inflates past its declared
-//! size, whose total [`super::check_zip`] already bounded. So a part is only inflated
-//! here to look at its first bytes and, until a merged cell is found, to search it with
-//! `memmem`, not tokenised.
+//! size, whose total [`super::check_zip`] already bounded. The one count calamine 0.38
+//! reserves from is the shared strings' `uniqueCount`, in the part it opens by name
+//! (`{folder}sharedStrings.xml`, looked up case-insensitively). So only that part's
+//! first tag is read here, and the sheet parts are inflated, not tokenised, until a
+//! merged cell is found. The other parts (theme, styles, relationships, properties) are
+//! left to calamine: inflating each of them here was a tenth of reading a small file.
 
 use super::*;
 
-/// Checks the parts of an xlsx for declared counts that would make calamine reserve
-/// more than the limits allow, and notes whether any holds merged cells.
+/// Checks the shared strings' declared count against the limits, and notes whether any
+/// sheet part holds merged cells.
 ///
-/// calamine finds the worksheets and the shared strings through the relationships, so
-/// their entry names prove nothing (`xl/worksheets/sheet1.xMl` is read as well): every
-/// entry but pictures and binaries is looked at, by index, so that two entries with one
-/// name are both seen.
+/// Entries are looked at by index, so that two entries with one name are both seen, and
+/// names are compared as calamine compares them (`\` as `/`, any case).
 pub(super) fn check_xlsx_parts(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
     limits: &Limits,
 ) -> Result<Markup, Rejection> {
     let mut markup = Markup::NONE;
-    // One buffer for every part (a small workbook's parts are a few kilobytes each).
+    // One buffer for every part it reads.
     let mut buf = vec![0u8; 64 * 1024];
     for i in 0..archive.len() {
         let entry = archive
             .by_index(i)
             .map_err(|e| Rejection::Unreadable(format!("zip として壊れています（{e}）")))?;
         let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
-        if !may_be_xml_part(&name) {
+        let normalized = name.replace('\\', "/").to_ascii_lowercase();
+        let strings = normalized.ends_with("sharedstrings.xml");
+        let merges = !markup.merges && may_hold_merges(&normalized);
+        if !strings && !merges {
             continue;
         }
         let budget = limits.max_decompressed_bytes.saturating_add(1);
         let mut reader = entry.take(budget);
         let unreadable =
             |e: std::io::Error| Rejection::Unreadable(format!("{name} を展開できません（{e}）"));
-        let head = read_up_to(&mut reader, &mut buf[..4096]).map_err(unreadable)?;
-        check_declared_counts(&buf[..head], &name, limits)?;
-        if !markup.merges && may_hold_merges(&name) {
+        let head = read_up_to(&mut reader, &mut buf).map_err(unreadable)?;
+        if strings {
+            check_shared_strings(&buf[..head], head == buf.len(), &name, limits)?;
+        }
+        if merges {
             markup.merges = search_merges(&mut reader, &mut buf, head).map_err(unreadable)?;
         }
     }
     Ok(markup)
 }
 
+/// The `<sst>` tag's `uniqueCount` (what calamine reserves room for) and `count`, from
+/// the first 64 KiB of the shared strings (`more`: the part goes on). A tag that does
+/// not end within them is refused: its count could not be checked.
+pub(super) fn check_shared_strings(
+    head: &[u8],
+    more: bool,
+    name: &str,
+    limits: &Limits,
+) -> Result<(), Rejection> {
+    let mut sst: Option<Vec<u8>> = None;
+    complete_tags(head, &mut |tag: &[u8]| {
+        let local = tag
+            .split(|b| b.is_ascii_whitespace() || *b == b'/')
+            .next()
+            .map(|n| n.rsplit(|b| *b == b':').next().unwrap_or(n))
+            .unwrap_or_default();
+        if sst.is_none() && local == b"sst" {
+            sst = Some(tag.to_vec());
+        }
+    });
+    let Some(tag) = sst else {
+        return if more {
+            Err(Rejection::Limit(format!(
+                "{name} の先頭の <sst> タグが 64 KiB を超えています"
+            )))
+        } else {
+            Ok(()) // no <sst> at all: calamine refuses the file itself
+        };
+    };
+    for key in [&b"uniqueCount"[..], &b"count"[..]] {
+        let Some(value) = attr(&tag, key) else {
+            continue;
+        };
+        let digits: String = value
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .map(|&b| char::from(b))
+            .collect();
+        // too many digits for u64 is over any limit as well
+        let count = digits.parse::<u64>().unwrap_or(u64::MAX);
+        if !digits.is_empty() && count > limits.max_cells {
+            return Err(Rejection::Limit(format!(
+                "{name} の宣言数 {digits}（上限 {}）",
+                limits.max_cells
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Whether a part may be a worksheet with merged cells. Only a hint (merged cells
 /// missed in an oddly named part cost the reading of merged headings, never safety):
 /// Excel, LibreOffice and the Python writers all name them `xl/worksheets/sheetN.xml`.
-fn may_hold_merges(name: &str) -> bool {
-    name.to_ascii_lowercase().contains("sheet")
+fn may_hold_merges(normalized: &str) -> bool {
+    normalized.contains("sheet")
 }
 
 /// Whether XML holds a `<mergeCell` element (with or without a namespace prefix),
@@ -78,34 +134,6 @@ pub(super) fn search_merges(
     }
 }
 
-/// Whether a zip entry may be XML that calamine reads (not a picture or a binary part).
-pub(super) fn may_be_xml_part(name: &str) -> bool {
-    const BINARY: [&str; 10] = [
-        ".bin", ".png", ".jpg", ".jpeg", ".gif", ".emf", ".wmf", ".tif", ".tiff", ".bmp",
-    ];
-    let lower = name.to_ascii_lowercase();
-    !(lower.starts_with("xl/media/") || BINARY.iter().any(|ext| lower.ends_with(ext)))
-}
-
-/// The shared strings' `uniqueCount` / `count`, which calamine reserves room for.
-pub(super) fn check_declared_counts(
-    head: &[u8],
-    name: &str,
-    limits: &Limits,
-) -> Result<(), Rejection> {
-    for attr in [&b"uniqueCount=\""[..], &b" count=\""[..]] {
-        if let Some(count) = attr_number(head, attr) {
-            if count > limits.max_cells {
-                return Err(Rejection::Limit(format!(
-                    "{name} の宣言数 {count}（上限 {}）",
-                    limits.max_cells
-                )));
-            }
-        }
-    }
-    Ok(())
-}
-
 pub(super) fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
@@ -115,15 +143,4 @@ pub(super) fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Res
         }
     }
     Ok(filled)
-}
-
-pub(super) fn attr_number(haystack: &[u8], attr: &[u8]) -> Option<u64> {
-    let at = memmem::find(haystack, attr)? + attr.len();
-    let digits: Vec<u8> = haystack
-        .get(at..)?
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .copied()
-        .collect();
-    std::str::from_utf8(&digits).ok()?.parse().ok()
 }
