@@ -99,7 +99,7 @@ fn value_row(w: &mut csv::Writer<Vec<u8>>, catalogue: &Catalogue, v: &ValueRow) 
     let r = &v.record;
     let ind = catalogue.indicator(&r.indicator_id);
     w.write_record([
-        r.indicator_id.as_str(),
+        r.indicator_id.as_ref(),
         ind.map_or("", |i| i.name.as_str()),
         &r.period.code(),
         &fmt(r.value),

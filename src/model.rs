@@ -407,7 +407,9 @@ impl Finding {
 /// A value read from a submission, located and converted to the catalogue's unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
-    pub indicator_id: String,
+    /// Shared by the values of one indicator in a file (a detail sheet repeats it on
+    /// every row).
+    pub indicator_id: Arc<str>,
     pub period: Period,
     /// In the catalogue's unit.
     pub value: f64,

@@ -157,9 +157,9 @@ pub fn validate_file(
         if verdicts[i] == Verdict::Rejected {
             continue;
         }
-        match seen.get(&(rec.indicator_id.as_str(), rec.period)) {
+        match seen.get(&(rec.indicator_id.as_ref(), rec.period)) {
             None => {
-                seen.insert((rec.indicator_id.as_str(), rec.period), i);
+                seen.insert((rec.indicator_id.as_ref(), rec.period), i);
             }
             Some(&first) if !same(records[first].value, rec.value) => {
                 let other = &records[first];
@@ -201,9 +201,12 @@ fn monthly_annual(catalogue: &Catalogue, records: &[Record]) -> Vec<Finding> {
         if !annual {
             continue;
         }
-        match first.iter_mut().find(|(id, _, _)| *id == rec.indicator_id) {
+        match first
+            .iter_mut()
+            .find(|(id, _, _)| **id == *rec.indicator_id)
+        {
             Some(entry) => entry.2 += 1,
-            None => first.push((rec.indicator_id.as_str(), rec, 1)),
+            None => first.push((rec.indicator_id.as_ref(), rec, 1)),
         }
     }
     first

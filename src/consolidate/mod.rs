@@ -288,7 +288,7 @@ fn resolve(
         for (i, v) in values.iter().enumerate() {
             if v.status == Status::Used {
                 groups
-                    .entry((v.record.indicator_id.as_str(), v.record.period))
+                    .entry((v.record.indicator_id.as_ref(), v.record.period))
                     .or_default()
                     .push(i);
             }
@@ -461,7 +461,7 @@ fn add_year_figures(
         match figures.get(&key) {
             Some(year) if list.len() as u8 >= 12 && !close(year.value, value) => {
                 if let Some(row) = values.iter().find(|v| {
-                    v.record.indicator_id == id
+                    *v.record.indicator_id == *id
                         && v.record.period == Period::Year(fy)
                         && v.status == Status::Used
                 }) {
@@ -533,7 +533,7 @@ fn series_checks(catalogue: &Catalogue, values: &[ValueRow], settings: &Settings
     let mut series: BTreeMap<&str, BTreeMap<Period, &ValueRow>> = BTreeMap::new();
     for v in values.iter().filter(|v| v.status == Status::Used) {
         series
-            .entry(v.record.indicator_id.as_str())
+            .entry(v.record.indicator_id.as_ref())
             .or_default()
             .entry(v.record.period)
             .or_insert(v);

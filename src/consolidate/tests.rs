@@ -32,7 +32,7 @@ fn sub(file: &str, dept: &str, date: Option<u32>, records: &[(&str, Period, f64)
             .iter()
             .enumerate()
             .map(|(i, (id, period, value))| Record {
-                indicator_id: id.to_string(),
+                indicator_id: (*id).into(),
                 period: *period,
                 value: *value,
                 raw: fmt(*value),

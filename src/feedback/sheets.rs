@@ -361,7 +361,7 @@ fn value_row(ctx: &Context, v: &ValueRow, own: &[&Finding]) -> Row {
     let ind = ctx.catalogue.indicator(&r.indicator_id);
     let here: Vec<&Finding> = own.iter().copied().filter(|f| f.at == r.at).collect();
     let cells = vec![
-        Value::Text(r.indicator_id.clone()),
+        Value::Text(r.indicator_id.to_string()),
         Value::Text(ind.map_or_else(String::new, |i| i.name.clone())),
         Value::Text(r.period.label_ja()),
         Value::Number(r.value),

@@ -30,6 +30,8 @@ pub struct Extractor<'a> {
     /// Names already matched in this file: detail sheets repeat a few names on
     /// thousands of rows, and matching normalizes the text each time.
     names: std::collections::HashMap<String, NameMatch>,
+    /// The IDs of the indicators read so far (see [`Extractor::shared_id`]).
+    ids: Vec<Arc<str>>,
 }
 
 impl<'a> Extractor<'a> {
@@ -43,7 +45,18 @@ impl<'a> Extractor<'a> {
             findings: Vec::new(),
             id_only: false,
             names: std::collections::HashMap::new(),
+            ids: Vec::new(),
         }
+    }
+
+    /// The indicator's ID as a shared string, one per indicator and file.
+    fn shared_id(&mut self, id: &str) -> Arc<str> {
+        if let Some(shared) = self.ids.iter().find(|s| &***s == id) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(id);
+        self.ids.push(shared.clone());
+        shared
     }
 
     /// Matches a name, once per distinct text.
@@ -313,13 +326,16 @@ impl<'a> Extractor<'a> {
             other => other,
         };
         match result {
-            Ok(value) => self.records.push(Record {
-                indicator_id: ind.id.clone(),
-                period,
-                value,
-                raw,
-                at,
-            }),
+            Ok(value) => {
+                let indicator_id = self.shared_id(&ind.id);
+                self.records.push(Record {
+                    indicator_id,
+                    period,
+                    value,
+                    raw,
+                    at,
+                });
+            }
             Err(finding) => self.findings.push(finding.indicator(&ind.id).raw(raw)),
         }
     }

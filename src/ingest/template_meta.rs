@@ -234,7 +234,7 @@ mod tests {
         let ids: Vec<&str> = sub
             .records
             .iter()
-            .map(|r| r.indicator_id.as_str())
+            .map(|r| r.indicator_id.as_ref())
             .collect();
         assert_eq!(ids, ["32-0-1"]);
         let codes: Vec<&str> = sub.findings.iter().map(|f| f.code).collect();
