@@ -169,9 +169,10 @@ pub fn read_one(input: &Input, shared: &Arc<(Catalogue, Matcher)>, limits: &Limi
         Ok(bytes) => parse_with_deadline(input.display.clone(), bytes, Arc::clone(shared), *limits),
         Err(rejection) => Submission::failed(&input.display, catalogue, &rejection),
     };
-    sub.modified = std::fs::metadata(&input.path)
-        .and_then(|m| m.modified())
+    sub.modified = meta
+        .as_ref()
         .ok()
+        .and_then(|m| m.modified().ok())
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_secs() as i64);
     sub

@@ -6,7 +6,7 @@
 //! the older value is `superseded`. Different values from different departments: a
 //! `conflict` error, and no figure is chosen.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -156,7 +156,6 @@ pub fn consolidate(
     let total = submissions.iter().map(|s| s.records.len()).sum();
     let mut findings = Vec::new();
     let mut values = Vec::with_capacity(total);
-    let mut file_rank = Vec::with_capacity(total);
     // Records and findings move out of the submissions (no copies: a large batch holds
     // millions of them); the submissions keep their file facts for the statuses.
     for (sub, (verdicts, mut found)) in submissions.iter_mut().zip(checked) {
@@ -174,9 +173,13 @@ pub fn consolidate(
                 department: department.clone(),
                 status,
             });
-            file_rank.push((sub.name_date, sub.modified));
         }
     }
+    // Which of two files is newer: by the date in the name, then the modification time.
+    let file_rank: HashMap<&str, FileRank> = submissions
+        .iter()
+        .map(|s| (s.file.as_str(), (s.name_date, s.modified)))
+        .collect();
     let mut figures = resolve(catalogue, &mut values, &file_rank, &mut findings);
     add_year_figures(catalogue, &mut figures, period, &values, &mut findings);
     findings.extend(series_checks(catalogue, &values, settings));
@@ -219,6 +222,9 @@ pub fn consolidate(
         improved,
     }
 }
+
+/// The date in a file's name and its modification time, compared in that order.
+type FileRank = (Option<u32>, Option<i64>);
 
 /// 32-0-3 counts improved indicators; shukei computes it.
 pub fn is_improvement_count(ind: &Indicator) -> bool {
@@ -278,7 +284,7 @@ fn responsibility(catalogue: &Catalogue, sub: &Submission) -> Vec<Finding> {
 fn resolve(
     catalogue: &Catalogue,
     values: &mut [ValueRow],
-    rank: &[(Option<u32>, Option<i64>)],
+    rank: &HashMap<&str, FileRank>,
     findings: &mut Vec<Finding>,
 ) -> BTreeMap<(String, Period), Figure> {
     // Grouped on borrowed IDs (a million values, a few hundred groups); the keys are
@@ -338,7 +344,7 @@ fn resolve(
 /// values become superseded. Returns the winners.
 fn newest_per_department(
     values: &mut [ValueRow],
-    rank: &[(Option<u32>, Option<i64>)],
+    rank: &HashMap<&str, FileRank>,
     members: &[usize],
     findings: &mut Vec<Finding>,
 ) -> Vec<usize> {
@@ -352,8 +358,9 @@ fn newest_per_department(
     let mut winners = Vec::new();
     for (_, idx) in by_dept {
         let Some(&newest) = idx.iter().max_by(|&&a, &&b| {
-            rank[a]
-                .cmp(&rank[b])
+            let rank_of = |i: usize| rank.get(&*values[i].record.at.file).copied();
+            rank_of(a)
+                .cmp(&rank_of(b))
                 .then(values[a].record.at.file.cmp(&values[b].record.at.file))
         }) else {
             continue;
