@@ -132,7 +132,16 @@ fn is_layout_text(s: &str) -> bool {
     if trimmed.is_empty() {
         return false;
     }
-    trimmed.len() != s.len() || s.contains(['\n', '\r', '\u{3000}']) || s.contains("  ")
+    // one pass over the bytes: a line break, an ideographic space (E3 80 80) or two
+    // spaces in a row
+    let b = s.as_bytes();
+    trimmed.len() != s.len()
+        || b.iter().enumerate().any(|(i, &x)| match x {
+            b'\n' | b'\r' => true,
+            b' ' => b.get(i + 1) == Some(&b' '),
+            0xE3 => b.get(i + 1..i + 3) == Some(&[0x80, 0x80][..]),
+            _ => false,
+        })
 }
 
 /// 1-5: spaces and line breaks for layout, in the table regions.
@@ -244,10 +253,17 @@ mod tests {
 
     #[test]
     fn layout_text_is_padding_or_line_breaks() {
-        for yes in [" 市税", "令和6年度\n実績", "氏　名", "a  b"] {
+        for yes in [" 市税", "令和6年度\n実績", "氏　名", "a  b", "a\rb", "あ　"] {
             assert!(is_layout_text(yes), "input: {yes:?}");
         }
-        for no in ["市 SNS のフォロワー数", "指標名", "", "   "] {
+        for no in [
+            "市 SNS のフォロワー数",
+            "指標名",
+            "",
+            "   ",
+            "あいう",
+            "ＫＰＩ",
+        ] {
             assert!(!is_layout_text(no), "input: {no:?}");
         }
     }

@@ -437,9 +437,13 @@ const MACHINE_DEPENDENT: &[(char, char)] = &[
 /// assert!(!is_machine_dependent('株'));
 /// ```
 pub fn is_machine_dependent(c: char) -> bool {
-    MACHINE_DEPENDENT
-        .iter()
-        .any(|(lo, hi)| (*lo..=*hi).contains(&c))
+    // Every range lies in U+2116–U+2473 or U+3231–U+33CD; kana, kanji and ASCII do
+    // not, and are answered without the table (this runs on every character of every
+    // text cell).
+    matches!(c, '\u{2116}'..='\u{2473}' | '\u{3231}'..='\u{33CD}')
+        && MACHINE_DEPENDENT
+            .iter()
+            .any(|(lo, hi)| (*lo..=*hi).contains(&c))
 }
 
 /// The 機種依存文字 in the raw text (before NFKC), each once, in order of first

@@ -416,3 +416,18 @@ fn fuzz_long_cells_skip_levenshtein_but_keep_containment() {
         );
     }
 }
+
+/// The quick range test in `is_machine_dependent` covers every entry of the table.
+#[test]
+fn machine_dependent_quick_ranges_cover_the_table() {
+    for (lo, hi) in MACHINE_DEPENDENT {
+        for c in *lo..=*hi {
+            assert!(is_machine_dependent(c), "{c:?}");
+        }
+    }
+    for c in [
+        '株', 'あ', 'ア', 'A', '〒', '\u{2115}', '\u{33CE}', '\u{3230}',
+    ] {
+        assert!(!is_machine_dependent(c), "{c:?}");
+    }
+}
