@@ -65,7 +65,7 @@ pub fn read_workbook(
         sheets: out,
         defined_names,
         encoding: None,
-        has_drawings: has_drawings(bytes),
+        has_drawings: markup.drawings,
     })
 }
 
@@ -264,30 +264,6 @@ fn formula_cells(sheets: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Vec<(u32, u3
         .collect();
     out.sort_unstable();
     out
-}
-
-/// The names of a zip's entries (empty when it is not a zip).
-fn zip_names(bytes: &[u8]) -> Vec<String> {
-    zip::ZipArchive::new(Cursor::new(bytes))
-        .map(|z| {
-            z.file_names()
-                .filter_map(Result::ok)
-                .map(|n| n.into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Whether an xlsx/ods holds pictures, shapes or charts. Legacy VML drawings only carry
-/// cell comments, so they do not count.
-pub fn has_drawings(bytes: &[u8]) -> bool {
-    zip_names(bytes).iter().any(|n| {
-        n.starts_with("xl/media/")
-            || n.starts_with("xl/charts/")
-            || (n.starts_with("xl/drawings/") && n.ends_with(".xml") && !n.contains("/_rels/"))
-            || n.starts_with("Pictures/")
-            || n.starts_with("Object ")
-    })
 }
 
 fn open<'a, R>(cursor: Cursor<&'a [u8]>) -> Result<R, Rejection>

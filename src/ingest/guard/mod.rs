@@ -58,18 +58,37 @@ impl Default for Limits {
     }
 }
 
-/// What an xlsx's parts hold that is worth a second calamine parse, seen by the guard's
-/// search of every part: merged cells. Other formats: assumed.
+/// What the guard learnt on its way through a workbook that the reader needs: whether
+/// an xlsx's sheets hold merged cells (worth a second calamine parse; other formats:
+/// assumed), and whether the zip holds pictures, shapes or charts (for the lint).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Markup {
     pub merges: bool,
+    pub drawings: bool,
 }
 
 impl Markup {
-    /// Present (or unknown): ask calamine for everything.
-    pub const ALL: Markup = Markup { merges: true };
+    /// Merged cells present (or unknown): ask calamine for them.
+    pub const ALL: Markup = Markup {
+        merges: true,
+        drawings: false,
+    };
     /// Nothing worth a second parse.
-    pub const NONE: Markup = Markup { merges: false };
+    pub const NONE: Markup = Markup {
+        merges: false,
+        drawings: false,
+    };
+}
+
+/// Whether a zip entry is a picture, shape or chart (xlsx `xl/media/`, `xl/charts/`,
+/// `xl/drawings/*.xml`; ODS `Pictures/`, embedded objects). Legacy VML drawings only
+/// carry cell comments, so they do not count.
+fn is_drawing_entry(n: &str) -> bool {
+    n.starts_with("xl/media/")
+        || n.starts_with("xl/charts/")
+        || (n.starts_with("xl/drawings/") && n.ends_with(".xml") && !n.contains("/_rels/"))
+        || n.starts_with("Pictures/")
+        || n.starts_with("Object ")
 }
 
 /// Why a file is not read.
@@ -225,7 +244,7 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(Format, Markup), Rejectio
             "zip ですが Excel・ODS のブックではありません".to_string(),
         ));
     };
-    let markup = match format {
+    let mut markup = match format {
         Format::Xlsx => check_xlsx_parts(&mut archive, limits)?,
         Format::Xlsb => {
             check_xlsb_parts(&mut archive, limits)?;
@@ -237,6 +256,7 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(Format, Markup), Rejectio
         }
         _ => Markup::ALL,
     };
+    markup.drawings = names.iter().any(|n| is_drawing_entry(n));
     Ok((format, markup))
 }
 
