@@ -175,7 +175,7 @@ fn read_range(sheets: &mut Sheets<Cursor<&[u8]>>, sheet: &mut Sheet) -> Result<(
 /// A cell outside Excel's grid, or a bounding box over [`Limits::max_cells`], refuses
 /// the file before anything is allocated for it: the check that calamine's own range
 /// building lacks (it aborts the process on `A1` + `XFD1048576`).
-pub(crate) struct GridBuilder<'a> {
+struct GridBuilder<'a> {
     sheet: &'a str,
     limits: Limits,
     cells: Vec<(u32, u32, Value)>,
@@ -186,7 +186,7 @@ pub(crate) struct GridBuilder<'a> {
 impl<'a> GridBuilder<'a> {
     /// `hint`: the number of cells the sheet declares (its `<dimension>`), trusted up
     /// to a million cells for the first allocation only.
-    pub(crate) fn new(sheet: &'a str, limits: &Limits, hint: u64) -> Self {
+    fn new(sheet: &'a str, limits: &Limits, hint: u64) -> Self {
         GridBuilder {
             sheet,
             limits: *limits,
@@ -201,7 +201,7 @@ impl<'a> GridBuilder<'a> {
     /// # Errors
     /// [`Rejection::Limit`] for a cell outside Excel's grid, a bounding box over the
     /// cell limit, or more cells than the limit.
-    pub(crate) fn push(&mut self, row: u32, col: u32, value: Value) -> Result<(), Rejection> {
+    fn push(&mut self, row: u32, col: u32, value: Value) -> Result<(), Rejection> {
         if value == Value::Empty {
             return Ok(());
         }
@@ -232,7 +232,7 @@ impl<'a> GridBuilder<'a> {
     }
 
     /// Lays the cells out densely in `sheet` (a later cell at the same position wins).
-    pub(crate) fn finish(self, sheet: &mut Sheet) {
+    fn finish(self, sheet: &mut Sheet) {
         let Some((r0, c0, r1, c1)) = self.bounds else {
             return;
         };
@@ -378,7 +378,7 @@ mod tests {
 
     /// A one-sheet xlsx around `sheet_data` (the inside of `<sheetData>`), deflated as
     /// Excel writes it.
-    pub(crate) fn xlsx_with(sheet_data: &str) -> Vec<u8> {
+    fn xlsx_with(sheet_data: &str) -> Vec<u8> {
         use std::io::Write;
         let parts = [
             (
