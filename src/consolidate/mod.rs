@@ -306,38 +306,31 @@ fn resolve(
     };
     let mut figures = BTreeMap::new();
     for (key, members) in groups {
-        let first = members[0];
-        if members
-            .iter()
-            .all(|&i| same(values[i].record.value, values[first].record.value))
-        {
-            figures.insert(
-                key,
-                Figure {
-                    value: values[first].record.value,
-                    source: Source::Reported(values[first].record.at.clone()),
-                },
-            );
+        if let Some(figure) = agreed(values, &members) {
+            figures.insert(key, figure);
             continue;
         }
         let winners = newest_per_department(values, rank, &members, findings);
-        let w0 = winners[0];
-        if winners
-            .iter()
-            .all(|&i| same(values[i].record.value, values[w0].record.value))
-        {
-            figures.insert(
-                key,
-                Figure {
-                    value: values[w0].record.value,
-                    source: Source::Reported(values[w0].record.at.clone()),
-                },
-            );
-        } else {
-            conflict(catalogue, values, &winners, findings);
+        match agreed(values, &winners) {
+            Some(figure) => {
+                figures.insert(key, figure);
+            }
+            None => conflict(catalogue, values, &winners, findings),
         }
     }
     figures
+}
+
+/// The figure of values that all agree (the first one's cell as its source), or `None`
+/// when they differ or there are none.
+fn agreed(values: &[ValueRow], idx: &[usize]) -> Option<Figure> {
+    let first = &values[*idx.first()?].record;
+    idx.iter()
+        .all(|&i| same(values[i].record.value, first.value))
+        .then(|| Figure {
+            value: first.value,
+            source: Source::Reported(first.at.clone()),
+        })
 }
 
 /// For each department among `members`, keeps the newest file's value; older different
