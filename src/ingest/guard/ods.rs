@@ -56,10 +56,7 @@ impl OdsScan {
             .unwrap_or(body.len());
         let self_closing = tag.last() == Some(&b'/');
         let repeat = |attr_name: &[u8], max: u64| {
-            attr(tag, attr_name)
-                .and_then(row_number)
-                .unwrap_or(1)
-                .min(max)
+            attr(tag, attr_name).and_then(decimal).unwrap_or(1).min(max)
         };
         match (&body[..name_len], closing) {
             (b"table:table", false) if !self_closing => *self = OdsScan::default(),

@@ -103,8 +103,9 @@ pub(super) fn attr<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
     None
 }
 
-/// A row number (1-based) as calamine reads it, saturating instead of wrapping.
-pub(super) fn row_number(digits: &[u8]) -> Option<u64> {
+/// A decimal number written in an attribute (a row number, a repeat or a declared
+/// count), saturating instead of wrapping: too many digits is over any limit.
+pub(super) fn decimal(digits: &[u8]) -> Option<u64> {
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }

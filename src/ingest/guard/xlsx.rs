@@ -84,16 +84,11 @@ pub(super) fn check_shared_strings(
         let Some(value) = attr(&tag, key) else {
             continue;
         };
-        let digits: String = value
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .map(|&b| char::from(b))
-            .collect();
-        // too many digits for u64 is over any limit as well
-        let count = digits.parse::<u64>().unwrap_or(u64::MAX);
-        if !digits.is_empty() && count > limits.max_cells {
+        let digits = &value[..value.iter().take_while(|b| b.is_ascii_digit()).count()];
+        if decimal(digits).is_some_and(|count| count > limits.max_cells) {
             return Err(Rejection::Limit(format!(
-                "{name} の宣言数 {digits}（上限 {}）",
+                "{name} の宣言数 {}（上限 {}）",
+                String::from_utf8_lossy(digits),
                 limits.max_cells
             )));
         }
