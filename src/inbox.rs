@@ -8,14 +8,13 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Arc};
+use std::sync::Arc;
 use std::time::Duration;
-
-use rayon::prelude::*;
 
 use crate::catalogue::Catalogue;
 use crate::ingest::{read_submission, Limits, Matcher, Rejection, Submission};
 use crate::model::{CellRef, Finding};
+use crate::pool::Failure;
 use crate::rules;
 
 /// File extensions read as submissions.
@@ -125,31 +124,65 @@ fn walk(dir: &Path, shown: &str, seen: &mut HashSet<PathBuf>, out: &mut Collecte
     }
 }
 
-/// Reads every input in parallel; the result is in input order.
+/// Reads every input in parallel; the result is in input order. A file whose read
+/// takes more than `limits.max_seconds` becomes an E-FILE-LIMIT finding and the batch
+/// goes on (see [`crate::pool`]). `on_done` is called on the calling thread.
 pub fn read_all(
     inputs: &[Input],
     catalogue: &Catalogue,
     limits: &Limits,
-    on_done: &(dyn Fn(&Submission) + Sync),
+    on_done: &mut dyn FnMut(&Submission),
 ) -> Vec<Submission> {
-    let shared = Arc::new((catalogue.clone(), Matcher::new(catalogue)));
-    inputs
-        .par_iter()
-        .map(|input| {
-            let sub = read_one(input, &shared, limits);
-            on_done(&sub);
-            sub
-        })
-        .collect()
+    let shared: Arc<(Vec<Input>, Catalogue, Matcher, Limits)> = Arc::new((
+        inputs.to_vec(),
+        catalogue.clone(),
+        Matcher::new(catalogue),
+        *limits,
+    ));
+    let job = {
+        let shared = Arc::clone(&shared);
+        move |i: usize| {
+            let (inputs, catalogue, matcher, limits) = &*shared;
+            match inputs.get(i) {
+                Some(input) => read_one(input, catalogue, matcher, limits),
+                None => Submission::failed("", catalogue, &Rejection::Unreadable(String::new())),
+            }
+        }
+    };
+    let failed = |i: usize, why: Failure| {
+        let file = inputs.get(i).map_or("", |input| input.display.as_str());
+        let rejection = match why {
+            Failure::TimedOut => Rejection::Limit(format!(
+                "読み取りに {} 秒以上かかりました",
+                limits.max_seconds
+            )),
+            Failure::Panicked => Rejection::Unreadable(
+                "読み取り中に内部エラーが起きました（shukei の不具合です。このファイルを添えて報告してください）"
+                    .to_string(),
+            ),
+            Failure::NoThread => {
+                Rejection::Unreadable("読み取り用のスレッドを作れません".to_string())
+            }
+        };
+        Submission::failed(file, catalogue, &rejection)
+    };
+    crate::pool::run(
+        inputs.len(),
+        rayon::current_num_threads(),
+        Duration::from_secs(limits.max_seconds),
+        job,
+        failed,
+        on_done,
+    )
 }
 
-/// Reads one input file from disk, giving up after `limits.max_seconds`.
-///
-/// The parse runs on a reader thread (one per worker, reused from file to file) so that
-/// a file that takes too long becomes an E-FILE-LIMIT finding and the batch goes on; the
-/// abandoned reader ends with its parse, or with the process.
-pub fn read_one(input: &Input, shared: &Arc<(Catalogue, Matcher)>, limits: &Limits) -> Submission {
-    let catalogue = &shared.0;
+/// Reads one input file from disk and parses it (no deadline: see [`read_all`]).
+pub fn read_one(
+    input: &Input,
+    catalogue: &Catalogue,
+    matcher: &Matcher,
+    limits: &Limits,
+) -> Submission {
     let meta = std::fs::metadata(&input.path);
     let size = meta.as_ref().map(|m| m.len()).unwrap_or(0);
     let bytes = if meta.as_ref().is_ok_and(|m| !m.is_file()) {
@@ -166,7 +199,7 @@ pub fn read_one(input: &Input, shared: &Arc<(Catalogue, Matcher)>, limits: &Limi
             .map_err(|e| Rejection::Unreadable(format!("ファイルを開けません（{e}）")))
     };
     let mut sub = match bytes {
-        Ok(bytes) => parse_with_deadline(input.display.clone(), bytes, Arc::clone(shared), *limits),
+        Ok(bytes) => read_submission(&input.display, &bytes, catalogue, matcher, limits),
         Err(rejection) => Submission::failed(&input.display, catalogue, &rejection),
     };
     sub.modified = meta
@@ -176,94 +209,4 @@ pub fn read_one(input: &Input, shared: &Arc<(Catalogue, Matcher)>, limits: &Limi
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_secs() as i64);
     sub
-}
-
-fn parse_with_deadline(
-    file: String,
-    bytes: Vec<u8>,
-    shared: Arc<(Catalogue, Matcher)>,
-    limits: Limits,
-) -> Submission {
-    let worker_file = file.clone();
-    let worker_shared = Arc::clone(&shared);
-    let job: Job = Box::new(move || {
-        let (catalogue, matcher) = &*worker_shared;
-        read_submission(&worker_file, &bytes, catalogue, matcher, &limits)
-    });
-    let catalogue = &shared.0;
-    let Some(reader) = Reader::take_or_spawn() else {
-        return Submission::failed(
-            &file,
-            catalogue,
-            &Rejection::Unreadable("読み取り用のスレッドを作れません".to_string()),
-        );
-    };
-    if reader.jobs.send(job).is_err() {
-        return Submission::failed(
-            &file,
-            catalogue,
-            &Rejection::Unreadable("読み取り用のスレッドを作れません".to_string()),
-        );
-    }
-    match reader
-        .results
-        .recv_timeout(Duration::from_secs(limits.max_seconds))
-    {
-        Ok(sub) => {
-            reader.put_back();
-            sub
-        }
-        // Timed out (or the reader died): the reader is dropped, so its thread ends
-        // after the parse it is stuck in; the next file gets a new reader.
-        Err(_) => Submission::failed(
-            &file,
-            catalogue,
-            &Rejection::Limit(format!(
-                "読み取りに {} 秒以上かかりました",
-                limits.max_seconds
-            )),
-        ),
-    }
-}
-
-type Job = Box<dyn FnOnce() -> Submission + Send>;
-
-/// A long-lived thread that parses files for one worker thread, so that a file can be
-/// given up on after its deadline without spawning a thread per file (which cost about
-/// a quarter of the run time on thousands of small files).
-struct Reader {
-    jobs: mpsc::Sender<Job>,
-    results: mpsc::Receiver<Submission>,
-}
-
-thread_local! {
-    /// This worker's idle reader, if it has one.
-    static READER: std::cell::RefCell<Option<Reader>> = const { std::cell::RefCell::new(None) };
-}
-
-impl Reader {
-    /// The calling thread's reader, or a new one (`None` when no thread can be made).
-    fn take_or_spawn() -> Option<Reader> {
-        if let Some(reader) = READER.with(|r| r.borrow_mut().take()) {
-            return Some(reader);
-        }
-        let (jobs, job_rx) = mpsc::channel::<Job>();
-        let (result_tx, results) = mpsc::channel();
-        std::thread::Builder::new()
-            .name("shukei-read".into())
-            .spawn(move || {
-                for job in job_rx {
-                    if result_tx.send(job()).is_err() {
-                        break;
-                    }
-                }
-            })
-            .ok()?;
-        Some(Reader { jobs, results })
-    }
-
-    /// Keeps the reader for this thread's next file.
-    fn put_back(self) {
-        READER.with(|r| *r.borrow_mut() = Some(self));
-    }
 }

@@ -46,6 +46,7 @@ pub mod model;
 pub mod normalize;
 pub mod opendata;
 pub mod pipeline;
+pub mod pool;
 pub mod report;
 pub mod rules;
 pub mod template;

@@ -19,7 +19,8 @@ pub struct Options {
     pub settings: Settings,
 }
 
-/// Told about progress, for progress bars and logs (called from worker threads).
+/// Told about progress, for progress bars and logs (called on the thread that runs
+/// the pipeline, as results are collected).
 pub trait Observer: Sync {
     /// The number of files to read is known.
     fn started(&self, _total: usize) {}
@@ -43,9 +44,10 @@ pub fn run(
 ) -> Result<Consolidated, Error> {
     let collected = crate::inbox::collect(&options.inputs)?;
     observer.started(collected.inputs.len());
-    let mut subs = crate::inbox::read_all(&collected.inputs, catalogue, &options.limits, &|sub| {
-        observer.file_done(sub)
-    });
+    let mut subs =
+        crate::inbox::read_all(&collected.inputs, catalogue, &options.limits, &mut |sub| {
+            observer.file_done(sub)
+        });
     subs.extend(
         collected
             .skipped
