@@ -142,6 +142,43 @@ impl Sheet {
         self.cells.get(r * self.width + c).unwrap_or(&EMPTY)
     }
 
+    /// The cells of a block of rows and columns (absolute, clipped to the sheet), row
+    /// by row, as (position, value). Cells outside the sheet are left out: they are
+    /// empty. Slices each row once, so a rule that visits every cell of a large table
+    /// pays no per-cell bounds arithmetic.
+    ///
+    /// ```
+    /// use shukei::ingest::grid::{Sheet, Value};
+    /// let t = |s: &str| Value::Text(s.to_string());
+    /// let sheet = Sheet::from_rows("s", vec![vec![t("a"), t("b")], vec![t("c"), t("d")]]);
+    /// let seen: Vec<_> = sheet.cells_in(1..9, 1..=5).map(|(p, v)| (p, v.clone())).collect();
+    /// assert_eq!(seen, vec![((1, 1), t("d"))]);
+    /// ```
+    pub fn cells_in(
+        &self,
+        rows: std::ops::Range<u32>,
+        cols: std::ops::RangeInclusive<u32>,
+    ) -> impl Iterator<Item = ((u32, u32), &Value)> + '_ {
+        let (end_row, end_col) = self.end();
+        let first_row = rows.start.max(self.start.0);
+        let last_row = rows.end.min(end_row);
+        let first_col = (*cols.start()).max(self.start.1);
+        let last_col = cols.end().saturating_add(1).min(end_col);
+        let (c0, c1) = (
+            first_col.saturating_sub(self.start.1) as usize,
+            last_col.saturating_sub(self.start.1) as usize,
+        );
+        let width = self.width;
+        (first_row..last_row).flat_map(move |row| {
+            let r = (row - self.start.0) as usize;
+            let cells = match (c0 < c1).then(|| r * width) {
+                Some(base) => self.cells.get(base + c0..base + c1).unwrap_or(&[]),
+                None => &[],
+            };
+            (cells.iter().enumerate()).map(move |(k, v)| ((row, first_col + k as u32), v))
+        })
+    }
+
     /// Whether the number cell at this absolute position is formatted as a percentage.
     pub fn is_percent(&self, row: u32, col: u32) -> bool {
         self.percent_cells.binary_search(&(row, col)).is_ok()

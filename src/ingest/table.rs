@@ -90,18 +90,16 @@ pub fn find_tables(sheet: &Sheet) -> Vec<Table> {
     // (names, units) thousands of times: classify each distinct text once.
     let mut is_name_heading: HashMap<&str, bool> = HashMap::new();
     for row in row0..row_end {
-        let name_cols: Vec<u32> = (col0..col_end)
-            .filter(|&c| {
-                if !matches!(sheet.get(row, c), Value::Text(_)) {
-                    return false;
-                }
-                match sheet.get_merged(row, c) {
-                    Value::Text(s) if !may_be_name_heading(s) => false,
-                    Value::Text(s) => *is_name_heading
-                        .entry(s.as_str())
-                        .or_insert_with(|| classify_header(s) == HeaderKind::IndicatorName),
-                    _ => kind_at(sheet, row, c) == HeaderKind::IndicatorName,
-                }
+        let name_cols: Vec<u32> = sheet
+            .cells_in(row..row + 1, col0..=col_end.saturating_sub(1))
+            .filter(|(_, v)| matches!(v, Value::Text(_)))
+            .map(|((_, c), _)| c)
+            .filter(|&c| match sheet.get_merged(row, c) {
+                Value::Text(s) if !may_be_name_heading(s) => false,
+                Value::Text(s) => *is_name_heading
+                    .entry(s.as_str())
+                    .or_insert_with(|| classify_header(s) == HeaderKind::IndicatorName),
+                _ => kind_at(sheet, row, c) == HeaderKind::IndicatorName,
             })
             .collect();
         if !name_cols.is_empty() {

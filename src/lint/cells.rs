@@ -4,13 +4,13 @@
 //!
 //! Each gives at most one finding per sheet, listing the cells.
 
-use crate::ingest::grid::{Format, Value};
+use crate::ingest::grid::{Format, Sheet, Value};
 use crate::model::Finding;
 use crate::normalize::number::{parse_value, ParsedValue};
 use crate::normalize::text::{has_machine_dependent_chars, is_pending_text, nfkc};
 use crate::rules;
 
-use super::{one, SheetLint};
+use super::{one, Region, SheetLint};
 
 /// Marks for suppressed or unavailable figures (after NFKC, trimmed).
 const SPECIAL_SYMBOLS: &[&str] = &[
@@ -19,12 +19,16 @@ const SPECIAL_SYMBOLS: &[&str] = &[
 ];
 
 /// The text value cells of every region, sorted, each once.
-fn text_value_cells<'a>(lint: &'a SheetLint) -> Vec<((u32, u32), &'a str)> {
-    let mut out: Vec<((u32, u32), &str)> = lint
-        .regions
+/// The text cells in the value columns of the regions, sorted, once per sheet (four
+/// rules read them).
+pub(super) fn text_value_cells<'a>(
+    sheet: &'a Sheet,
+    regions: &[Region],
+) -> Vec<((u32, u32), &'a str)> {
+    let mut out: Vec<((u32, u32), &str)> = regions
         .iter()
         .flat_map(|g| g.value_cells())
-        .filter_map(|(r, c)| match lint.sheet.get(r, c) {
+        .filter_map(|(r, c)| match sheet.get(r, c) {
             Value::Text(s) => Some(((r, c), s.as_str())),
             _ => None,
         })
@@ -57,10 +61,11 @@ fn number_groups(s: &str) -> usize {
 
 /// 1-2: several data in one cell (`412（うち50）`, `3/17`, `66.8%／70.0%`).
 pub fn multi_value(lint: &SheetLint) -> Vec<Finding> {
-    let cells: Vec<(u32, u32)> = text_value_cells(lint)
-        .into_iter()
+    let cells: Vec<(u32, u32)> = lint
+        .value_texts
+        .iter()
         .filter(|(_, s)| matches!(parse_value(s), ParsedValue::Text(_)) && number_groups(s) >= 2)
-        .map(|(p, _)| p)
+        .map(|(p, _)| *p)
         .collect();
     one(
         lint,
@@ -95,10 +100,11 @@ pub fn is_plain_decimal(s: &str) -> bool {
 
 /// 1-3: numbers kept as text.
 pub fn number_as_text(lint: &SheetLint) -> Vec<Finding> {
-    let cells: Vec<(u32, u32)> = text_value_cells(lint)
-        .into_iter()
+    let cells: Vec<(u32, u32)> = lint
+        .value_texts
+        .iter()
         .filter(|(_, s)| is_number_as_text(s, lint.format))
-        .map(|(p, _)| p)
+        .map(|(p, _)| *p)
         .collect();
     let what = if lint.format == Format::Csv {
         "数値に桁区切り・記号・全角数字が含まれています"
@@ -110,12 +116,13 @@ pub fn number_as_text(lint: &SheetLint) -> Vec<Finding> {
 
 /// 1-3: units typed into number cells (`262 団体`, `97.1%`).
 pub fn unit_in_cell(lint: &SheetLint) -> Vec<Finding> {
-    let cells: Vec<(u32, u32)> = text_value_cells(lint)
-        .into_iter()
+    let cells: Vec<(u32, u32)> = lint
+        .value_texts
+        .iter()
         .filter(|(_, s)| {
             matches!(parse_value(s), ParsedValue::Number(q) if q.unit.is_some() || q.unit_text.is_some())
         })
-        .map(|(p, _)| p)
+        .map(|(p, _)| *p)
         .collect();
     one(
         lint,
@@ -128,29 +135,31 @@ pub fn unit_in_cell(lint: &SheetLint) -> Vec<Finding> {
 /// Spaces or line breaks used for layout: leading or trailing spaces, a full-width
 /// space or two spaces inside, or a line break.
 fn is_layout_text(s: &str) -> bool {
-    let trimmed = s.trim_matches(|c: char| c.is_whitespace());
-    if trimmed.is_empty() {
-        return false;
+    let space = |c: Option<char>| c.is_some_and(char::is_whitespace);
+    if space(s.chars().next()) || space(s.chars().next_back()) {
+        // leading or trailing spaces, unless the cell holds nothing else
+        return !s.chars().all(char::is_whitespace);
     }
     // one pass over the bytes: a line break, an ideographic space (E3 80 80) or two
     // spaces in a row
     let b = s.as_bytes();
-    trimmed.len() != s.len()
-        || b.iter().enumerate().any(|(i, &x)| match x {
-            b'\n' | b'\r' => true,
-            b' ' => b.get(i + 1) == Some(&b' '),
-            0xE3 => b.get(i + 1..i + 3) == Some(&[0x80, 0x80][..]),
-            _ => false,
-        })
+    b.iter().enumerate().any(|(i, &x)| match x {
+        b'\n' | b'\r' => true,
+        b' ' => b.get(i + 1) == Some(&b' '),
+        0xE3 => b.get(i + 1..i + 3) == Some(&[0x80, 0x80][..]),
+        _ => false,
+    })
 }
 
 /// 1-5: spaces and line breaks for layout, in the table regions.
 pub fn layout_spaces(lint: &SheetLint) -> Vec<Finding> {
+    let sheet = lint.sheet;
     let mut cells: Vec<(u32, u32)> = lint
         .regions
         .iter()
-        .flat_map(|g| g.cells())
-        .filter(|&(r, c)| matches!(lint.sheet.get(r, c), Value::Text(s) if is_layout_text(s)))
+        .flat_map(|g| sheet.cells_in(g.header_row..g.data_end, g.first_col..=g.last_col))
+        .filter(|(_, v)| matches!(v, Value::Text(s) if is_layout_text(s)))
+        .map(|(p, _)| p)
         .collect();
     cells.sort_unstable();
     cells.dedup();
@@ -211,10 +220,11 @@ pub fn machine_dependent(lint: &SheetLint) -> Vec<Finding> {
 /// 1-13: special symbols (`***`, `X`, `…`) in number columns. 調査中 and dashes are
 /// left to validation (W-VALUE-PENDING; a dash means no value).
 pub fn special_symbols(lint: &SheetLint) -> Vec<Finding> {
-    let cells: Vec<(u32, u32)> = text_value_cells(lint)
-        .into_iter()
+    let cells: Vec<(u32, u32)> = lint
+        .value_texts
+        .iter()
         .filter(|(_, s)| is_special_symbol(s) && !is_pending_text(s))
-        .map(|(p, _)| p)
+        .map(|(p, _)| *p)
         .collect();
     one(
         lint,
@@ -265,6 +275,34 @@ mod tests {
             "ＫＰＩ",
         ] {
             assert!(!is_layout_text(no), "input: {no:?}");
+        }
+    }
+
+    #[test]
+    fn layout_text_agrees_with_trimming_the_whole_text() {
+        // the definition, as it read before the edge check replaced the trim
+        let reference = |s: &str| {
+            let trimmed = s.trim_matches(char::is_whitespace);
+            let b = s.as_bytes();
+            !trimmed.is_empty()
+                && (trimmed.len() != s.len()
+                    || b.iter().enumerate().any(|(i, &x)| match x {
+                        b'\n' | b'\r' => true,
+                        b' ' => b.get(i + 1) == Some(&b' '),
+                        0xE3 => b.get(i + 1..i + 3) == Some(&[0x80, 0x80][..]),
+                        _ => false,
+                    }))
+        };
+        let parts = [
+            "", " ", "\u{3000}", "\u{a0}", "\t", "\n", "あ", "a", "\u{2003}", "\r",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let s = format!("{a}{b}{c}");
+                    assert_eq!(is_layout_text(&s), reference(&s), "input: {s:?}");
+                }
+            }
         }
     }
 }

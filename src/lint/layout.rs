@@ -21,8 +21,13 @@ fn is_ditto(s: &str) -> bool {
         return t == "\"";
     }
     // as written first: NFKC turns the double prime ″ into two primes ′′
-    t.len() <= 16 && (DITTO.contains(&t) || DITTO.contains(&nfkc(t).trim()))
+    t.len() <= 16
+        && (DITTO.contains(&t) || (t.contains(DITTO_CHARS) && DITTO.contains(&nfkc(t).trim())))
 }
+
+/// The characters whose NFKC form holds 同, 〃 or `"` (checked against every character
+/// in a test): a text without one cannot normalize to a ditto mark.
+const DITTO_CHARS: [char; 4] = ['同', '〃', '"', '＂'];
 
 /// 1-4: merged cells, one finding per sheet with every range.
 pub fn merged_cells(lint: &SheetLint) -> Vec<Finding> {
@@ -83,9 +88,13 @@ fn blank_headers(sheet: &Sheet, region: &Region) -> Vec<(u32, u32)> {
 
 /// Data cells that say 同上 / 〃, and blank item names in rows that carry values.
 fn omitted_items(sheet: &Sheet, region: &Region) -> Vec<(u32, u32)> {
-    let mut out: Vec<(u32, u32)> = (region.data_start..region.data_end)
-        .flat_map(|r| (region.first_col..=region.last_col).map(move |c| (r, c)))
-        .filter(|&(r, c)| matches!(sheet.get(r, c), Value::Text(s) if is_ditto(s)))
+    let mut out: Vec<(u32, u32)> = sheet
+        .cells_in(
+            region.data_start..region.data_end,
+            region.first_col..=region.last_col,
+        )
+        .filter(|(_, v)| matches!(v, Value::Text(s) if is_ditto(s)))
+        .map(|(p, _)| p)
         .collect();
     if let Some(name_col) = region.name_col {
         for row in region.data_start..region.data_end {
@@ -353,6 +362,16 @@ mod tests {
         }
         for no in ["指標名", "市税収納率", "(R6)", "備考"] {
             assert!(!names_unit(no), "input: {no:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_listed_characters_normalize_towards_a_ditto_mark() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let normalized = nfkc(c.encode_utf8(&mut [0; 4]));
+            if normalized.contains(['同', '〃', '"']) {
+                assert!(DITTO_CHARS.contains(&c), "{c:?} ({:X})", c as u32);
+            }
         }
     }
 }

@@ -73,6 +73,8 @@ pub struct SheetLint<'a> {
     pub format: Format,
     pub sheet: &'a Sheet,
     pub regions: Vec<Region>,
+    /// The text cells of the regions' value columns, sorted.
+    pub value_texts: Vec<((u32, u32), &'a str)>,
 }
 
 impl SheetLint<'_> {
@@ -151,11 +153,13 @@ pub fn lint_sheet(
     if regions.is_empty() {
         return Vec::new();
     }
+    let value_texts = cells::text_value_cells(sheet, &regions);
     let lint = SheetLint {
         file,
         format,
         sheet,
         regions,
+        value_texts,
     };
     SHEET_RULES.iter().flat_map(|rule| rule(&lint)).collect()
 }
