@@ -180,9 +180,10 @@ pub fn consolidate(
         .iter()
         .map(|s| (s.file.as_str(), (s.name_date, s.modified)))
         .collect();
-    let mut figures = resolve(catalogue, &mut values, &file_rank, &mut findings);
+    let groups = group_used(&values);
+    let mut figures = resolve(catalogue, &mut values, &groups, &file_rank, &mut findings);
     add_year_figures(catalogue, &mut figures, period, &values, &mut findings);
-    findings.extend(series_checks(catalogue, &values, settings));
+    findings.extend(series_checks(catalogue, &values, &groups, settings));
     let evaluations: Vec<Evaluation> = catalogue
         .indicators
         .iter()
@@ -241,13 +242,15 @@ pub fn sort_findings(findings: &mut [Finding]) {
 /// The latest month with a value, else the latest fiscal year, within the plan.
 fn latest_period(subs: &[Submission], settings: &Settings) -> Option<Period> {
     let (first, last) = settings.plan_years;
-    let periods = subs
+    let (month, year) = subs
         .iter()
         .flat_map(|s| s.records.iter().map(|r| r.period))
-        .filter(|p| (first..=last).contains(&p.fiscal_year().0));
-    let (months, years): (Vec<Period>, Vec<Period>) =
-        periods.partition(|p| matches!(p, Period::Month(_)));
-    months.into_iter().max().or_else(|| years.into_iter().max())
+        .filter(|p| (first..=last).contains(&p.fiscal_year().0))
+        .fold((None, None), |(month, year), p| match p {
+            Period::Month(_) => (month.max(Some(p)), year),
+            Period::Year(_) => (month, year.max(Some(p))),
+        });
+    month.or(year)
 }
 
 /// W-DEPARTMENT-NOT-RESPONSIBLE for values sent by a department that does not own them;
@@ -280,40 +283,60 @@ fn responsibility(catalogue: &Catalogue, sub: &Submission) -> Vec<Finding> {
         .collect()
 }
 
+/// The usable values grouped by (indicator, period), keys in order, members in value
+/// order. Grouped on borrowed IDs in parallel over contiguous slices (a million values,
+/// a few hundred groups), then merged slice by slice, which keeps the members in
+/// order; the keys are owned once per group.
+type Groups = Vec<((String, Period), Vec<usize>)>;
+
+fn group_used(values: &[ValueRow]) -> Groups {
+    let slice = (values.len() / rayon::current_num_threads().max(1)).max(1 << 14);
+    let partial: Vec<BTreeMap<(&str, Period), Vec<usize>>> = values
+        .par_chunks(slice)
+        .enumerate()
+        .map(|(k, part)| {
+            let mut groups: BTreeMap<(&str, Period), Vec<usize>> = BTreeMap::new();
+            for (j, v) in part.iter().enumerate() {
+                if v.status == Status::Used {
+                    groups
+                        .entry((v.record.indicator_id.as_ref(), v.record.period))
+                        .or_default()
+                        .push(k * slice + j);
+                }
+            }
+            groups
+        })
+        .collect();
+    let mut groups: BTreeMap<(&str, Period), Vec<usize>> = BTreeMap::new();
+    for part in partial {
+        for (key, mut members) in part {
+            groups.entry(key).or_default().append(&mut members);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((id, period), members)| ((id.to_string(), period), members))
+        .collect()
+}
+
 /// Resolves each (indicator, period) among the usable values.
 fn resolve(
     catalogue: &Catalogue,
     values: &mut [ValueRow],
+    groups: &Groups,
     rank: &HashMap<&str, FileRank>,
     findings: &mut Vec<Finding>,
 ) -> BTreeMap<(String, Period), Figure> {
-    // Grouped on borrowed IDs (a million values, a few hundred groups); the keys are
-    // owned once per group.
-    let groups: Vec<((String, Period), Vec<usize>)> = {
-        let mut groups: BTreeMap<(&str, Period), Vec<usize>> = BTreeMap::new();
-        for (i, v) in values.iter().enumerate() {
-            if v.status == Status::Used {
-                groups
-                    .entry((v.record.indicator_id.as_ref(), v.record.period))
-                    .or_default()
-                    .push(i);
-            }
-        }
-        groups
-            .into_iter()
-            .map(|((id, period), members)| ((id.to_string(), period), members))
-            .collect()
-    };
     let mut figures = BTreeMap::new();
     for (key, members) in groups {
-        if let Some(figure) = agreed(values, &members) {
-            figures.insert(key, figure);
+        if let Some(figure) = agreed(values, members) {
+            figures.insert(key.clone(), figure);
             continue;
         }
-        let winners = newest_per_department(values, rank, &members, findings);
+        let winners = newest_per_department(values, rank, members, findings);
         match agreed(values, &winners) {
             Some(figure) => {
-                figures.insert(key, figure);
+                figures.insert(key.clone(), figure);
             }
             None => conflict(catalogue, values, &winners, findings),
         }
@@ -529,14 +552,23 @@ pub fn aggregate(rule: Aggregation, months: &[(Month, f64)]) -> Option<f64> {
 }
 
 /// Cumulative indicators must not go down; months must not jump by more than the factor.
-fn series_checks(catalogue: &Catalogue, values: &[ValueRow], settings: &Settings) -> Vec<Finding> {
+/// Each point is the first value of its group still used after resolving (values only
+/// ever leave `Used` there).
+fn series_checks(
+    catalogue: &Catalogue,
+    values: &[ValueRow],
+    groups: &Groups,
+    settings: &Settings,
+) -> Vec<Finding> {
     let mut series: BTreeMap<&str, BTreeMap<Period, &ValueRow>> = BTreeMap::new();
-    for v in values.iter().filter(|v| v.status == Status::Used) {
-        series
-            .entry(v.record.indicator_id.as_ref())
-            .or_default()
-            .entry(v.record.period)
-            .or_insert(v);
+    for ((id, period), members) in groups {
+        let first = members
+            .iter()
+            .filter_map(|&i| values.get(i))
+            .find(|v| v.status == Status::Used);
+        if let Some(v) = first {
+            series.entry(id.as_str()).or_default().insert(*period, v);
+        }
     }
     let mut out = Vec::new();
     for (id, points) in series {

@@ -2,6 +2,7 @@
 //! indicators it still owes for the reporting period.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::catalogue::{Aggregation, Catalogue, Indicator};
 use crate::ingest::Submission;
@@ -64,8 +65,11 @@ pub(super) fn file_statuses(
 ) -> Vec<FileStatus> {
     // (values, errors, warnings) per file name.
     let mut counts: HashMap<&str, (usize, usize, usize)> = HashMap::with_capacity(subs.len());
-    for v in values {
-        counts.entry(&*v.record.at.file).or_default().0 += 1;
+    // Values come file by file: one count per run of a file's values.
+    for run in values.chunk_by(|a, b| Arc::ptr_eq(&a.record.at.file, &b.record.at.file)) {
+        if let Some(v) = run.first() {
+            counts.entry(&*v.record.at.file).or_default().0 += run.len();
+        }
     }
     for f in findings {
         let entry = counts.entry(&*f.at.file).or_default();
