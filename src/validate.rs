@@ -5,7 +5,7 @@
 //! period outside the plan or later than the reporting period) is `rejected`: it stays in
 //! values.csv with that status but never makes a figure.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::catalogue::{Catalogue, Indicator};
 use crate::model::{Finding, Period, Record, Unit};
@@ -152,7 +152,7 @@ pub fn validate_file(
         verdicts.push(verdict);
     }
     findings.extend(monthly_annual(catalogue, records));
-    let mut seen: HashMap<(&str, Period), usize> = HashMap::new();
+    let mut seen: HashMap<(&str, Period), usize> = HashMap::default();
     for (i, rec) in records.iter().enumerate() {
         if verdicts[i] == Verdict::Rejected {
             continue;

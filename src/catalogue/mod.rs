@@ -63,7 +63,7 @@ pub struct Catalogue {
 /// The lookup behind [`Catalogue::indicator`]. Not part of a catalogue's value: equal
 /// whatever it holds, and a clone starts empty.
 #[derive(Default)]
-struct IdIndex(std::sync::OnceLock<std::collections::HashMap<String, usize>>);
+struct IdIndex(std::sync::OnceLock<foldhash::HashMap<String, usize>>);
 
 impl Clone for IdIndex {
     fn clone(&self) -> Self {
@@ -356,7 +356,10 @@ impl Catalogue {
     /// The indicator with this ID.
     pub fn indicator(&self, id: &str) -> Option<&Indicator> {
         let index = self.by_id.0.get_or_init(|| {
-            let mut index = std::collections::HashMap::with_capacity(self.indicators.len());
+            let mut index = foldhash::HashMap::with_capacity_and_hasher(
+                self.indicators.len(),
+                foldhash::fast::RandomState::default(),
+            );
             for (at, ind) in self.indicators.iter().enumerate() {
                 index.entry(ind.id.clone()).or_insert(at);
             }

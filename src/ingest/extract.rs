@@ -29,7 +29,7 @@ pub struct Extractor<'a> {
     pub id_only: bool,
     /// Names already matched in this file: detail sheets repeat a few names on
     /// thousands of rows, and matching normalizes the text each time.
-    names: std::collections::HashMap<String, NameMatch>,
+    names: foldhash::HashMap<String, NameMatch>,
     /// The IDs of the indicators read so far (see [`Extractor::shared_id`]).
     ids: Vec<Arc<str>>,
 }
@@ -44,7 +44,7 @@ impl<'a> Extractor<'a> {
             records: Vec::new(),
             findings: Vec::new(),
             id_only: false,
-            names: std::collections::HashMap::new(),
+            names: foldhash::HashMap::default(),
             ids: Vec::new(),
         }
     }

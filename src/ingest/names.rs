@@ -5,7 +5,7 @@
 //! is unambiguous. Anything else is unknown, with the closest names as suggestions: a
 //! fuzzy match is never accepted silently.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::{Arc, Mutex};
 
 use crate::catalogue::Catalogue;
@@ -38,9 +38,9 @@ const SUGGESTED_MAX: usize = 10_000;
 impl Matcher {
     /// Builds the lookup from the catalogue's names, aliases and IDs.
     pub fn new(catalogue: &Catalogue) -> Self {
-        let mut exact = HashMap::new();
-        let mut alias = HashMap::new();
-        let mut short: HashMap<String, Vec<String>> = HashMap::new();
+        let mut exact = HashMap::default();
+        let mut alias = HashMap::default();
+        let mut short: HashMap<String, Vec<String>> = HashMap::default();
         let mut candidates = Vec::new();
         for ind in &catalogue.indicators {
             let key = match_key(&ind.name);

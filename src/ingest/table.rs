@@ -8,7 +8,7 @@
 //! Transposed tables (periods down a column, indicator names across a row) are found
 //! separately by [`find_transposed`].
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::model::Period;
 use crate::normalize::era::{month_from_excel_serial, month_in_fiscal_year};
@@ -88,7 +88,7 @@ pub fn find_tables(sheet: &Sheet) -> Vec<Table> {
     let mut headers: Vec<(u32, Vec<u32>)> = Vec::new();
     // Every text cell is a header candidate, and data rows repeat the same texts
     // (names, units) thousands of times: classify each distinct text once.
-    let mut is_name_heading: HashMap<&str, bool> = HashMap::new();
+    let mut is_name_heading: HashMap<&str, bool> = HashMap::default();
     for row in row0..row_end {
         let name_cols: Vec<u32> = sheet
             .cells_in(row..row + 1, col0..=col_end.saturating_sub(1))
