@@ -46,8 +46,16 @@ pub fn write_atomic_with(
     Ok(())
 }
 
+/// The deflate level of the workbooks shukei writes (see [`save_workbook`]).
+const ZIP_LEVEL: u8 = 3;
+
 /// Saves a workbook atomically.
+///
+/// Deflate level 3 instead of rust_xlsxwriter's 6: on a report of 2,000 files
+/// (7,000 findings) the save takes 26 ms instead of 45 ms, on the critical path of the
+/// run, for a file 14 % larger (390 KB instead of 342 KB); level 1 would be 74 %.
 pub fn save_workbook(workbook: &mut rust_xlsxwriter::Workbook, path: &Path) -> Result<(), Error> {
+    workbook.set_zip_compression_level(ZIP_LEVEL);
     let bytes = workbook.save_to_buffer().map_err(|source| Error::Xlsx {
         path: path.to_path_buf(),
         source,
