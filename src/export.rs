@@ -36,7 +36,9 @@ pub fn values_csv(catalogue: &Catalogue, c: &Consolidated) -> Vec<u8> {
 ///
 /// Rows are formatted in parallel, a window of blocks at a time into reused buffers,
 /// and written in order: the file is the same as a row-by-row write, and memory stays
-/// a few megabytes whatever the number of rows.
+/// about 2 MB whatever the number of rows (8 blocks of 1,024 rows in flight on two
+/// cores; blocks of 4,096 held 7 MB, a fifth of a 2,000-file run's peak, for no
+/// measurable speed).
 ///
 /// # Errors
 /// The writer's I/O error.
@@ -46,7 +48,7 @@ pub fn write_values_csv(
     c: &Consolidated,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    const BLOCK: usize = 4096;
+    const BLOCK: usize = 1024;
     let mut out = out;
     out.write_all(BOM)?;
     let header = [
@@ -88,7 +90,7 @@ pub fn write_values_csv(
     out.flush()
 }
 
-fn csv_writer(buf: Vec<u8>) -> csv::Writer<Vec<u8>> {
+fn csv_writer<W: std::io::Write>(buf: W) -> csv::Writer<W> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(buf)
@@ -115,8 +117,21 @@ fn value_row(w: &mut csv::Writer<Vec<u8>>, catalogue: &Catalogue, v: &ValueRow) 
 
 /// issues.csv: one row per finding (columns of SPEC.md, then `hint`, how to fix it).
 pub fn issues_csv(c: &Consolidated) -> Vec<u8> {
-    let mut w = writer();
-    let _ = w.write_record([
+    let mut out = Vec::with_capacity(64 * 1024);
+    // Writing into a Vec cannot fail.
+    let _ = write_issues_csv(&mut out, c);
+    out
+}
+
+/// Writes issues.csv row by row to `out` (see [`issues_csv`]): memory stays flat
+/// however many findings there are.
+///
+/// # Errors
+/// The writer's I/O error.
+pub fn write_issues_csv(mut out: impl std::io::Write, c: &Consolidated) -> std::io::Result<()> {
+    out.write_all(BOM)?;
+    let mut w = csv_writer(out);
+    w.write_record([
         "severity",
         "code",
         "source_file",
@@ -125,9 +140,9 @@ pub fn issues_csv(c: &Consolidated) -> Vec<u8> {
         "indicator_id",
         "message",
         "hint",
-    ]);
+    ])?;
     for f in &c.findings {
-        let _ = w.write_record([
+        w.write_record([
             f.severity.code(),
             f.code,
             &f.at.file,
@@ -136,9 +151,9 @@ pub fn issues_csv(c: &Consolidated) -> Vec<u8> {
             f.indicator_id.as_deref().unwrap_or(""),
             &f.message,
             f.hint,
-        ]);
+        ])?;
     }
-    finish(w)
+    w.flush()
 }
 
 /// The run summary (summary.json, `--json`).

@@ -242,7 +242,7 @@ fn write_csv_exports(
     let issues = dir.join("issues.csv");
     let opendata = dir.join("opendata.csv");
     write_atomic_with(&values, |w| export::write_values_csv(w, catalogue, result))?;
-    write_atomic(&issues, &export::issues_csv(result))?;
+    write_atomic_with(&issues, |w| export::write_issues_csv(w, result))?;
     write_atomic(
         &opendata,
         &shukei::opendata::opendata_csv(catalogue, result),
