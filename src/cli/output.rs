@@ -16,7 +16,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// that others on a shared server can read the outputs.
 pub fn write_atomic_with(
     path: &Path,
-    write: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> std::io::Result<()>,
+    write: impl FnOnce(&mut std::io::BufWriter<Writeback>) -> std::io::Result<()>,
 ) -> Result<(), Error> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -29,7 +29,8 @@ pub fn write_atomic_with(
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
     {
-        let mut buffered = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file());
+        let mut buffered =
+            std::io::BufWriter::with_capacity(1 << 20, Writeback::new(tmp.as_file()));
         write(&mut buffered).map_err(|e| Error::io(path, e))?;
         buffered.flush().map_err(|e| Error::io(path, e))?;
     }
@@ -44,6 +45,66 @@ pub fn write_atomic_with(
     }
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// A file writer that asks the kernel to start writing each [`WRITEBACK_CHUNK`] to disk
+/// as soon as it is written (Linux `sync_file_range`, elsewhere nothing), so the
+/// `fsync` before the rename finds little left to do: for a 220 MB values.csv it waited
+/// 55–70 ms on the run's critical path.
+pub struct Writeback<'a> {
+    file: &'a std::fs::File,
+    written: u64,
+    started: u64,
+}
+
+/// How much is written before its writeback is started.
+const WRITEBACK_CHUNK: u64 = 8 << 20;
+
+impl<'a> Writeback<'a> {
+    fn new(file: &'a std::fs::File) -> Self {
+        Writeback {
+            file,
+            written: 0,
+            started: 0,
+        }
+    }
+
+    fn start_writeback(&mut self) {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::io::AsRawFd;
+            let (from, len) = (self.started as i64, (self.written - self.started) as i64);
+            // SAFETY: sync_file_range only reads its integer arguments, and the
+            // descriptor stays open as long as `self.file` is borrowed. A failure only
+            // leaves the writeback to the fsync.
+            unsafe {
+                libc::sync_file_range(
+                    self.file.as_raw_fd(),
+                    from,
+                    len,
+                    libc::SYNC_FILE_RANGE_WRITE,
+                );
+            }
+        }
+        self.started = self.written;
+    }
+}
+
+impl Write for Writeback<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut file = self.file;
+        let n = file.write(buf)?;
+        self.written += n as u64;
+        if self.written - self.started >= WRITEBACK_CHUNK {
+            self.start_writeback();
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let mut file = self.file;
+        file.flush()
+    }
 }
 
 /// The deflate level of the workbooks shukei writes (see [`save_workbook`]).
@@ -61,4 +122,33 @@ pub fn save_workbook(workbook: &mut rust_xlsxwriter::Workbook, path: &Path) -> R
         source,
     })?;
     write_atomic(path, &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_written_in_chunks_of_writeback_arrives_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.csv");
+        // Three writeback chunks and a bit, in uneven pieces.
+        let piece: Vec<u8> = (0..=250u8).cycle().take(1_000_003).collect();
+        let total = 3 * WRITEBACK_CHUNK as usize + 12_345;
+        write_atomic_with(&path, |w| {
+            let mut left = total;
+            while left > 0 {
+                let n = left.min(piece.len());
+                w.write_all(&piece[..n])?;
+                left -= n;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let back = std::fs::read(&path).unwrap();
+        assert_eq!(back.len(), total);
+        assert!(back.chunks(piece.len()).all(|c| c == &piece[..c.len()]));
+        // Only the final file is left in the folder.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
 }
