@@ -63,6 +63,9 @@ measure() {
     local name=$1 best_wall="" best_rss="" i
     shift
     for ((i = 0; i < REPEAT; i++)); do
+        # The previous run's outputs (220 MB of values.csv on the large corpus) are
+        # flushed first, so their writeback does not land in this run's time.
+        sync
         /usr/bin/time -f "%e %M" -o "$OUT/$name.time" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err" || true
         # The last line (time prints "Command exited with non-zero status 1" first;
         # shukei exits 1 when the data has errors, which is a finished run).
