@@ -175,7 +175,10 @@ impl Sheet {
                 Some(base) => self.cells.get(base + c0..base + c1).unwrap_or(&[]),
                 None => &[],
             };
-            (cells.iter().enumerate()).map(move |(k, v)| ((row, first_col + k as u32), v))
+            cells
+                .iter()
+                .enumerate()
+                .map(move |(k, v)| ((row, first_col + k as u32), v))
         })
     }
 

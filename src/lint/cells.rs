@@ -18,7 +18,6 @@ const SPECIAL_SYMBOLS: &[&str] = &[
     "秘",
 ];
 
-/// The text value cells of every region, sorted, each once.
 /// The text cells in the value columns of the regions, sorted, once per sheet (four
 /// rules read them).
 pub(super) fn text_value_cells<'a>(
