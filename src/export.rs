@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::catalogue::Catalogue;
-use crate::consolidate::{Consolidated, Status, ValueRow};
+use crate::consolidate::{Consolidated, Status, ValueRow, Values};
 use crate::evaluate::Grade;
 use crate::model::Severity;
 use crate::validate::fmt;
@@ -67,7 +67,7 @@ pub fn write_values_csv(
     let mut w = csv_writer(Vec::new());
     w.write_record(header)?;
     out.write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
-    let blocks: Vec<&[ValueRow]> = c.values.chunks(BLOCK).collect();
+    let blocks = blocks(&c.values, BLOCK);
     let window = 4 * rayon::current_num_threads().max(1);
     let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); window];
     for group in blocks.chunks(window) {
@@ -77,7 +77,7 @@ pub fn write_values_csv(
             .try_for_each(|(buf, rows)| {
                 buf.clear();
                 let mut w = csv_writer(std::mem::take(buf));
-                for v in *rows {
+                for v in rows.iter().copied().flatten() {
                     value_row(&mut w, catalogue, v)?;
                 }
                 *buf = w.into_inner().map_err(|e| e.into_error())?;
@@ -88,6 +88,27 @@ pub fn write_values_csv(
         }
     }
     out.flush()
+}
+
+/// The values in blocks of at least `size` rows (the last may be smaller), in order,
+/// each block made of pieces of the files' lists: one large file gives many blocks,
+/// many small files share one.
+fn blocks(values: &Values, size: usize) -> Vec<Vec<&[ValueRow]>> {
+    let mut out = Vec::new();
+    let mut block = Vec::new();
+    let mut rows = 0;
+    for piece in values.per_file().flat_map(|list| list.chunks(size.max(1))) {
+        block.push(piece);
+        rows += piece.len();
+        if rows >= size {
+            out.push(std::mem::take(&mut block));
+            rows = 0;
+        }
+    }
+    if !block.is_empty() {
+        out.push(block);
+    }
+    out
 }
 
 fn csv_writer<W: std::io::Write>(buf: W) -> csv::Writer<W> {
@@ -289,4 +310,55 @@ pub fn summary_json(summary: &Summary) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(summary).unwrap_or_default();
     out.push(b'\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CellRef, FiscalYear, Period, Record};
+
+    fn row(file: &str, n: u32) -> ValueRow {
+        ValueRow {
+            record: Record {
+                indicator_id: "30-0-1".into(),
+                period: Period::Year(FiscalYear(2024)),
+                value: f64::from(n),
+                raw: n.to_string(),
+                at: CellRef::cell(file, "s", n, 0),
+            },
+            department: None,
+            status: Status::Used,
+        }
+    }
+
+    #[test]
+    fn blocks_split_large_files_and_gather_small_ones_in_order() {
+        let list = |file: &str, n: u32| (0..n).map(|i| row(file, i)).collect::<Vec<_>>();
+        let values = Values::from_files(vec![
+            list("a", 3),
+            list("b", 0),
+            list("c", 10),
+            list("d", 2),
+            list("e", 1),
+        ]);
+        let blocks = blocks(&values, 4);
+        let sizes: Vec<Vec<usize>> = blocks
+            .iter()
+            .map(|b| b.iter().map(|p| p.len()).collect())
+            .collect();
+        // a(3)+c(4 of 10) | c(4) | c(2)+d(2) | e(1)
+        assert_eq!(sizes, [vec![3, 4], vec![4], vec![2, 2], vec![1]]);
+        let flat: Vec<(&str, f64)> = blocks
+            .iter()
+            .flatten()
+            .flat_map(|p| p.iter())
+            .map(|v| (&*v.record.at.file, v.record.value))
+            .collect();
+        let expected: Vec<(&str, f64)> = values
+            .iter()
+            .map(|v| (&*v.record.at.file, v.record.value))
+            .collect();
+        assert_eq!(flat, expected);
+        assert!(super::blocks(&Values::default(), 4).is_empty());
+    }
 }

@@ -19,9 +19,11 @@ use crate::rules::{self, FindingExt};
 use crate::validate::{fmt, same, validate_file, Settings, Verdict};
 
 mod status;
+mod values;
 
 use status::{department_statuses, file_statuses, reported};
 pub use status::{DepartmentStatus, FileStatus, Standing};
+pub use values::Values;
 
 /// What happened to a value read from a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -94,7 +96,8 @@ impl Figure {
 pub struct Consolidated {
     /// The reporting period (given, or the latest found).
     pub period: Option<Period>,
-    pub values: Vec<ValueRow>,
+    /// Every value read, file by file.
+    pub values: Values,
     /// Figures per (indicator ID, period): months as reported, years reported or made.
     pub figures: BTreeMap<(String, Period), Figure>,
     pub evaluations: Vec<Evaluation>,
@@ -142,39 +145,40 @@ pub fn consolidate(
 ) -> Consolidated {
     submissions.sort_by(|a, b| a.file.cmp(&b.file));
     let period = period.or_else(|| latest_period(&submissions, settings));
-    // Each file is checked on its own, in parallel; the results are then gathered in
-    // file order.
-    let checked: Vec<_> = submissions
-        .par_iter()
+    // Each file is checked on its own, in parallel, and its records become its values
+    // there (moved, not copied: a large batch holds millions); the findings are then
+    // gathered in file order. The submissions keep their file facts for the statuses.
+    let checked: Vec<(Vec<ValueRow>, Vec<Finding>)> = submissions
+        .par_iter_mut()
         .map(|sub| {
-            let mut found = responsibility(catalogue, sub);
+            let mut found = std::mem::take(&mut sub.findings);
+            found.extend(responsibility(catalogue, sub));
             let (verdicts, checks) = validate_file(catalogue, &sub.records, settings, period);
             found.extend(checks);
-            (verdicts, found)
+            let department: Option<Arc<str>> = sub.department.as_deref().map(Arc::from);
+            let rows = std::mem::take(&mut sub.records)
+                .into_iter()
+                .zip(verdicts)
+                .map(|(record, verdict)| ValueRow {
+                    record,
+                    department: department.clone(),
+                    status: if verdict == Verdict::Rejected {
+                        Status::Rejected
+                    } else {
+                        Status::Used
+                    },
+                })
+                .collect();
+            (rows, found)
         })
         .collect();
-    let total = submissions.iter().map(|s| s.records.len()).sum();
     let mut findings = Vec::new();
-    let mut values = Vec::with_capacity(total);
-    // Records and findings move out of the submissions (no copies: a large batch holds
-    // millions of them); the submissions keep their file facts for the statuses.
-    for (sub, (verdicts, mut found)) in submissions.iter_mut().zip(checked) {
-        let department: Option<Arc<str>> = sub.department.as_deref().map(Arc::from);
-        findings.append(&mut sub.findings);
+    let mut lists = Vec::with_capacity(checked.len());
+    for (rows, mut found) in checked {
+        lists.push(rows);
         findings.append(&mut found);
-        for (record, verdict) in std::mem::take(&mut sub.records).into_iter().zip(verdicts) {
-            let status = if verdict == Verdict::Rejected {
-                Status::Rejected
-            } else {
-                Status::Used
-            };
-            values.push(ValueRow {
-                record,
-                department: department.clone(),
-                status,
-            });
-        }
     }
+    let mut values = Values::from_files(lists);
     // Which of two files is newer: by the date in the name, then the modification time.
     let file_rank: HashMap<&str, FileRank> = submissions
         .iter()
@@ -284,24 +288,30 @@ fn responsibility(catalogue: &Catalogue, sub: &Submission) -> Vec<Finding> {
 }
 
 /// The usable values grouped by (indicator, period), keys in order, members in value
-/// order. Grouped on borrowed IDs in parallel over contiguous slices (a million values,
-/// a few hundred groups), then merged slice by slice, which keeps the members in
-/// order; the keys are owned once per group.
+/// order. Grouped on borrowed IDs file by file in parallel (a million values, a few
+/// hundred groups), then merged file by file, which keeps the members in order; the
+/// keys are owned once per group.
 type Groups = Vec<((String, Period), Vec<usize>)>;
 
-fn group_used(values: &[ValueRow]) -> Groups {
-    let slice = (values.len() / rayon::current_num_threads().max(1)).max(1 << 14);
-    let partial: Vec<BTreeMap<(&str, Period), Vec<usize>>> = values
-        .par_chunks(slice)
-        .enumerate()
-        .map(|(k, part)| {
+fn group_used(values: &Values) -> Groups {
+    let lists: Vec<(usize, &[ValueRow])> = values
+        .per_file()
+        .scan(0, |start, list| {
+            let first = *start;
+            *start += list.len();
+            Some((first, list))
+        })
+        .collect();
+    let partial: Vec<BTreeMap<(&str, Period), Vec<usize>>> = lists
+        .par_iter()
+        .map(|&(first, list)| {
             let mut groups: BTreeMap<(&str, Period), Vec<usize>> = BTreeMap::new();
-            for (j, v) in part.iter().enumerate() {
+            for (j, v) in list.iter().enumerate() {
                 if v.status == Status::Used {
                     groups
                         .entry((v.record.indicator_id.as_ref(), v.record.period))
                         .or_default()
-                        .push(k * slice + j);
+                        .push(first + j);
                 }
             }
             groups
@@ -322,7 +332,7 @@ fn group_used(values: &[ValueRow]) -> Groups {
 /// Resolves each (indicator, period) among the usable values.
 fn resolve(
     catalogue: &Catalogue,
-    values: &mut [ValueRow],
+    values: &mut Values,
     groups: &Groups,
     rank: &HashMap<&str, FileRank>,
     findings: &mut Vec<Finding>,
@@ -346,7 +356,7 @@ fn resolve(
 
 /// The figure of values that all agree (the first one's cell as its source), or `None`
 /// when they differ or there are none.
-fn agreed(values: &[ValueRow], idx: &[usize]) -> Option<Figure> {
+fn agreed(values: &Values, idx: &[usize]) -> Option<Figure> {
     let first = &values[*idx.first()?].record;
     idx.iter()
         .all(|&i| same(values[i].record.value, first.value))
@@ -359,7 +369,7 @@ fn agreed(values: &[ValueRow], idx: &[usize]) -> Option<Figure> {
 /// For each department among `members`, keeps the newest file's value; older different
 /// values become superseded. Returns the winners.
 fn newest_per_department(
-    values: &mut [ValueRow],
+    values: &mut Values,
     rank: &HashMap<&str, FileRank>,
     members: &[usize],
     findings: &mut Vec<Finding>,
@@ -409,7 +419,7 @@ fn newest_per_department(
 
 fn conflict(
     catalogue: &Catalogue,
-    values: &mut [ValueRow],
+    values: &mut Values,
     winners: &[usize],
     findings: &mut Vec<Finding>,
 ) {
@@ -460,7 +470,7 @@ fn add_year_figures(
     catalogue: &Catalogue,
     figures: &mut BTreeMap<(String, Period), Figure>,
     period: Option<Period>,
-    values: &[ValueRow],
+    values: &Values,
     findings: &mut Vec<Finding>,
 ) {
     let mut months: BTreeMap<(String, FiscalYear), Vec<(Month, f64)>> = BTreeMap::new();
@@ -556,7 +566,7 @@ pub fn aggregate(rule: Aggregation, months: &[(Month, f64)]) -> Option<f64> {
 /// ever leave `Used` there).
 fn series_checks(
     catalogue: &Catalogue,
-    values: &[ValueRow],
+    values: &Values,
     groups: &Groups,
     settings: &Settings,
 ) -> Vec<Finding> {

@@ -2,13 +2,12 @@
 //! indicators it still owes for the reporting period.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
 
 use crate::catalogue::{Aggregation, Catalogue, Indicator};
 use crate::ingest::Submission;
 use crate::model::{Finding, Period, Severity};
 
-use super::{is_improvement_count, Figure, ValueRow};
+use super::{is_improvement_count, Figure, Values};
 
 /// How a department stands for the reporting period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,15 +59,14 @@ pub struct FileStatus {
 /// finding per file was quadratic: 2,000 files × their findings).
 pub(super) fn file_statuses(
     subs: &[Submission],
-    values: &[ValueRow],
+    values: &Values,
     findings: &[Finding],
 ) -> Vec<FileStatus> {
     // (values, errors, warnings) per file name.
     let mut counts: HashMap<&str, (usize, usize, usize)> = HashMap::with_capacity(subs.len());
-    // Values come file by file: one count per run of a file's values.
-    for run in values.chunk_by(|a, b| Arc::ptr_eq(&a.record.at.file, &b.record.at.file)) {
-        if let Some(v) = run.first() {
-            counts.entry(&*v.record.at.file).or_default().0 += run.len();
+    for list in values.per_file() {
+        if let Some(v) = list.first() {
+            counts.entry(&*v.record.at.file).or_default().0 += list.len();
         }
     }
     for f in findings {

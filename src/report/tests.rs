@@ -54,7 +54,7 @@ fn dump(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
 fn empty() -> Consolidated {
     Consolidated {
         period: None,
-        values: Vec::new(),
+        values: crate::consolidate::Values::default(),
         figures: BTreeMap::new(),
         evaluations: Vec::new(),
         departments: Vec::new(),
