@@ -124,8 +124,17 @@ fn plan(args: &Args) -> Result<Plan, Error> {
 /// Runs `consolidate`.
 pub fn run(args: Args) -> Result<ExitCode, Error> {
     let plan = plan(&args)?;
-    if let Some(dir) = &plan.feedback_dir {
-        refuse_feedback_among_inputs(&plan.options.inputs, Path::new(&expand(dir, None)))?;
+    // The next run would read them as submissions (a report read back gave a hundred
+    // values and hundreds of issues).
+    let outputs = [
+        (Some(&plan.report), "レポートの出力先"),
+        (plan.export_dir.as_ref(), "エクスポートの出力先"),
+        (plan.feedback_dir.as_ref(), "差し戻しの出力先"),
+    ];
+    for (path, what) in outputs {
+        if let Some(path) = path {
+            refuse_output_among_inputs(&plan.options.inputs, Path::new(&expand(path, None)), what)?;
+        }
     }
     let logger = Logger::new(plan.log_format, args.quiet);
     let result = shukei::pipeline::run(&plan.catalogue, &plan.options, &logger);
@@ -330,17 +339,17 @@ fn log_undeliverable(result: &Consolidated, feedback: bool) {
     }
 }
 
-/// The feedback folder must not be an input folder nor inside one: the next run would
-/// read the feedback workbooks as submissions.
-fn refuse_feedback_among_inputs(inputs: &[PathBuf], dir: &Path) -> Result<(), Error> {
-    let Ok(out) = absolute(dir) else {
+/// An output (the report, the export or feedback folder) must not be an input folder
+/// nor inside one: the next run would read it as submissions.
+fn refuse_output_among_inputs(inputs: &[PathBuf], output: &Path, what: &str) -> Result<(), Error> {
+    let Ok(out) = absolute(output) else {
         return Ok(());
     };
     for input in inputs.iter().filter(|i| i.is_dir()) {
         if input.canonicalize().is_ok_and(|i| out.starts_with(&i)) {
             return Err(Error::Usage(format!(
-                "差し戻しの出力先 {} は入力フォルダ {} の中です。別のフォルダを指定してください",
-                dir.display(),
+                "{what} {} は入力フォルダ {} の中です。別のフォルダを指定してください",
+                output.display(),
                 input.display()
             )));
         }

@@ -295,6 +295,42 @@ fn an_output_equal_to_an_input_is_refused_and_inputs_stay_unchanged() {
 }
 
 #[test]
+fn a_report_or_export_folder_inside_an_input_folder_is_refused() {
+    // The next run would read the report and the CSV files back as submissions.
+    let wd = Workdir::new("inside").with_samples();
+    let cases: [&[&str]; 3] = [
+        &["consolidate", "samples", "-o", "samples/r.xlsx"],
+        &[
+            "consolidate",
+            "samples",
+            "-o",
+            "r.xlsx",
+            "--export-dir",
+            "samples/out",
+        ],
+        &[
+            "consolidate",
+            "samples",
+            "-o",
+            "r.xlsx",
+            "--export-dir",
+            "samples",
+        ],
+    ];
+    for args in cases {
+        let out = wd.run_ok(args, 2);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("は入力フォルダ samples の中です"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!wd.path("samples/r.xlsx").exists() && !wd.path("samples/out").exists());
+    assert!(!wd.path("r.xlsx").exists());
+    assert!(!wd.path("samples/values.csv").exists());
+}
+
+#[test]
 fn nothing_on_stderr_when_quiet_and_no_progress_bar_when_not_a_terminal() {
     let wd = Workdir::new("quiet").with_samples();
     let out = wd.run_ok(&["consolidate", "samples", "-o", "r.xlsx", "-q"], 1);
