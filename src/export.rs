@@ -315,21 +315,7 @@ pub fn summary_json(summary: &Summary) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{CellRef, FiscalYear, Period, Record};
-
-    fn row(file: &str, n: u32) -> ValueRow {
-        ValueRow {
-            record: Record {
-                indicator_id: "30-0-1".into(),
-                period: Period::Year(FiscalYear(2024)),
-                value: f64::from(n),
-                raw: n.to_string(),
-                at: CellRef::cell(file, "s", n, 0),
-            },
-            department: None,
-            status: Status::Used,
-        }
-    }
+    use crate::consolidate::test_row as row;
 
     #[test]
     fn blocks_split_large_files_and_gather_small_ones_in_order() {

@@ -23,6 +23,8 @@ mod values;
 
 use status::{department_statuses, file_statuses, reported};
 pub use status::{DepartmentStatus, FileStatus, Standing};
+#[cfg(test)]
+pub(crate) use values::test_row;
 pub use values::Values;
 
 /// What happened to a value read from a file.

@@ -117,24 +117,30 @@ impl<'a> IntoIterator for &'a Values {
     }
 }
 
+/// A used value `n` of 30-0-1 for FY2024 at row `n` of a file (for tests).
+#[cfg(test)]
+pub(crate) fn test_row(file: &str, n: u32) -> ValueRow {
+    use crate::model::{CellRef, FiscalYear, Period, Record};
+    ValueRow {
+        record: Record {
+            indicator_id: "30-0-1".into(),
+            period: Period::Year(FiscalYear(2024)),
+            value: f64::from(n),
+            raw: n.to_string(),
+            at: CellRef::cell(file, "s", n, 0),
+        },
+        department: None,
+        status: super::Status::Used,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::consolidate::Status;
-    use crate::model::{CellRef, FiscalYear, Period, Record};
 
     fn row(n: u32) -> ValueRow {
-        ValueRow {
-            record: Record {
-                indicator_id: "30-0-1".into(),
-                period: Period::Year(FiscalYear(2024)),
-                value: f64::from(n),
-                raw: n.to_string(),
-                at: CellRef::cell("a.xlsx", "s", n, 0),
-            },
-            department: None,
-            status: Status::Used,
-        }
+        test_row("a.xlsx", n)
     }
 
     #[test]
