@@ -47,7 +47,7 @@ impl Values {
 
     /// Every value, file by file.
     pub fn iter(&self) -> impl Iterator<Item = &ValueRow> + '_ {
-        self.files.iter().flatten()
+        self.into_iter()
     }
 
     /// Each file's values (a file without values gives an empty list).
