@@ -20,6 +20,12 @@ pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError>
     let sheet = workbook.add_worksheet();
     sheet.set_name(sheet::STATUS)?;
     let s = &ctx.styles;
+    // The file table's cells (one row per input: thousands on a large batch) take
+    // their column's format; the department table has the same formats there.
+    style::set_column_formats(
+        sheet,
+        &[&s.text, &s.center, &s.int, &s.int, &s.int, &s.wrap],
+    )?;
     let title = format!("提出状況（{}）", ctx.period_label());
     sheet.write_with_format(0, 0, title.as_str(), &s.title)?;
     let titles = [
@@ -145,27 +151,26 @@ fn write_file(
     f: &FileStatus,
     skipped: bool,
 ) -> Result<(), XlsxError> {
-    let s = &ctx.styles;
-    let (read, read_format) = if skipped {
-        ("対象外", s.center.clone())
+    let dept = f.department.as_deref().unwrap_or("（課不明）");
+    sheet.write(row, 0, dept)?;
+    if skipped {
+        sheet.write(row, 1, "対象外")?;
     } else if f.failed {
         let (fill, font) = style::severity_colors(crate::model::Severity::Error);
-        let format = s
+        let format = ctx
+            .styles
             .center
             .clone()
             .set_background_color(fill)
             .set_font_color(font);
-        ("読込失敗", format)
+        sheet.write_with_format(row, 1, "読込失敗", &format)?;
     } else {
-        ("読込済", s.center.clone())
-    };
-    let dept = f.department.as_deref().unwrap_or("（課不明）");
-    sheet.write_with_format(row, 0, dept, &s.text)?;
-    sheet.write_with_format(row, 1, read, &read_format)?;
-    sheet.write_with_format(row, 2, f.values as f64, &s.int)?;
-    sheet.write_with_format(row, 3, f.errors as f64, &s.int)?;
-    sheet.write_with_format(row, 4, f.warnings as f64, &s.int)?;
-    sheet.write_with_format(row, 5, f.file.as_str(), &s.wrap)?;
+        sheet.write(row, 1, "読込済")?;
+    }
+    sheet.write(row, 2, f.values as f64)?;
+    sheet.write(row, 3, f.errors as f64)?;
+    sheet.write(row, 4, f.warnings as f64)?;
+    sheet.write(row, 5, f.file.as_str())?;
     let height = style::wrapped_height(&[(f.file.as_str(), FILES_WIDTH)]);
     sheet.set_row_height(row, height)?;
     Ok(())

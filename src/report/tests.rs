@@ -226,3 +226,57 @@ fn sources_read_as_the_planning_office_says_them() {
         assert_eq!(partial_note(&figure), note);
     }
 }
+
+/// The cell format (`cellXfs` entry, as XML) of cell `a1` of sheet `name`.
+fn cell_xf(bytes: &[u8], name: &str, a1: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut part = |path: &str| {
+        let mut text = String::new();
+        zip.by_name(path)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    let index = book.sheet_names().iter().position(|n| n == name).unwrap();
+    let sheet = part(&format!("xl/worksheets/sheet{}.xml", index + 1));
+    let cell = regex::Regex::new(&format!(r#"<c r="{a1}" s="(\d+)""#)).unwrap();
+    let xf: usize = cell.captures(&sheet).unwrap()[1].parse().unwrap();
+    let styles = part("xl/styles.xml");
+    let xfs = styles.split("<cellXfs").nth(1).unwrap();
+    let xfs = xfs.split("</cellXfs>").next().unwrap();
+    xfs.split("<xf ").nth(xf + 1).unwrap().to_string()
+}
+
+#[test]
+fn rows_written_without_a_format_take_their_columns_format() {
+    let catalogue = Catalogue::builtin();
+    for n in [3, CONSTANT_MEMORY_ROWS + 3] {
+        let mut result = empty();
+        result.findings = (0..n)
+            .map(|i| {
+                let at = CellRef::cell("a.xlsx", "入力", i as u32, 2);
+                crate::rules::VALUE_NONNUMERIC.at(at.clone(), format!("{at}: 値 {i}"))
+            })
+            .collect();
+        result.files = vec![crate::consolidate::FileStatus {
+            file: "a.xlsx".to_string(),
+            department: Some("企画課".to_string()),
+            failed: false,
+            values: 0,
+            errors: n,
+            warnings: 0,
+        }];
+        let bytes = bytes(&catalogue, &result, "x");
+        // 検証結果: severity centred, message wrapped (input: {n} findings).
+        assert!(cell_xf(&bytes, sheet::ISSUES, "A2").contains(r#"horizontal="center""#));
+        assert!(cell_xf(&bytes, sheet::ISSUES, "G2").contains(r#"wrapText="1""#));
+        assert!(!cell_xf(&bytes, sheet::ISSUES, "B2").contains("wrapText"));
+        // 提出状況's file table, without departments: heading in row 6, header 7, the
+        // file in row 8.
+        assert!(cell_xf(&bytes, sheet::STATUS, "F8").contains(r#"wrapText="1""#));
+        assert!(cell_xf(&bytes, sheet::STATUS, "B8").contains(r#"horizontal="center""#));
+    }
+}
