@@ -98,9 +98,16 @@ fn walk(dir: &Path, shown: &str, seen: &mut HashSet<PathBuf>, out: &mut Collecte
         }
         let path = entry.path();
         let child = format!("{shown}/{name}");
-        if path.is_dir() {
+        // The entry's type comes with the directory listing; only a link is followed
+        // (one stat, where three per file were a tenth of a 2,000-file run). A broken
+        // link is neither: it is listed as an input and fails to read.
+        let kind = match entry.file_type() {
+            Ok(t) if !t.is_symlink() => Some(t),
+            _ => std::fs::metadata(&path).ok().map(|m| m.file_type()),
+        };
+        if kind.is_some_and(|t| t.is_dir()) {
             walk(&path, &child, seen, out);
-        } else if path.exists() && !path.is_file() {
+        } else if kind.is_some_and(|t| !t.is_file()) {
             // A named pipe or device would block a read forever.
             let at = CellRef::file(child.as_str());
             let finding = rules::FILE_SKIPPED.at(
