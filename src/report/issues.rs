@@ -3,9 +3,12 @@
 //! Rows are coloured by severity with one formula rule over the whole table, so the work
 //! stays linear however many findings there are.
 //!
-//! From [`CONSTANT_MEMORY_ROWS`] findings on, the sheet is written in rust_xlsxwriter's
-//! constant-memory mode: rows go straight to a temporary file, strictly in order (header
-//! first, then each row's cells and height before the next row), and strings are inline.
+//! From [`LOW_MEMORY_ROWS`] findings on, the sheet is written in rust_xlsxwriter's
+//! low-memory mode: rows go straight to a temporary file, strictly in order (header
+//! first, then each row's cells and height before the next row); strings still go to
+//! the shared table, so a fix hint repeated on thousands of rows is stored once (inline
+//! strings made the sheet's XML 5.4 MB for 7,000 findings: a bigger file, and more to
+//! compress on the run's critical path).
 
 use rust_xlsxwriter::{ConditionalFormatFormula, Format, Workbook, Worksheet, XlsxError};
 
@@ -14,10 +17,10 @@ use super::{sheet, Ctx};
 use crate::model::{Finding, Severity};
 use crate::width::column_width;
 
-/// From this many findings on, the sheet uses constant-memory mode. In memory, 7,000
+/// From this many findings on, the sheet uses low-memory mode. In memory, 7,000
 /// findings (2,000 small files) cost the run 6 MB of its peak; a monthly run of a
-/// city's 30 files (a hundred findings) stays well below and keeps shared strings.
-pub const CONSTANT_MEMORY_ROWS: usize = 1_000;
+/// city's 30 files (a hundred findings) stays well below and keeps its rows in memory.
+pub const LOW_MEMORY_ROWS: usize = 1_000;
 
 const TITLES: [&str; 8] = [
     "重要度",
@@ -36,8 +39,8 @@ const HINT_WIDTH: f64 = 40.0;
 /// Writes the 検証結果 sheet.
 pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError> {
     let findings = &ctx.result.findings;
-    let sheet = if findings.len() >= CONSTANT_MEMORY_ROWS {
-        workbook.add_worksheet_with_constant_memory()?
+    let sheet = if findings.len() >= LOW_MEMORY_ROWS {
+        workbook.add_worksheet_with_low_memory()?
     } else {
         workbook.add_worksheet()
     };
@@ -45,7 +48,7 @@ pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError>
     let widths = widths(findings);
     style::set_widths(sheet, &widths)?;
     let s = &ctx.styles;
-    // The rows' cells take their column's format (set before any row: constant-memory
+    // The rows' cells take their column's format (set before any row: low-memory
     // mode writes the columns first).
     let formats = [
         &s.center, &s.text, &s.wrap, &s.text, &s.center, &s.center, &s.wrap, &s.wrap,

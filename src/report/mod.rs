@@ -8,7 +8,7 @@
 //! 3. one sheet per 基本施策 ([`policy`]) — laid out like the plan document, for printing.
 //! 4. 月次推移 ([`monthly`]) — indicator × month of the reporting fiscal year, sparklines.
 //! 5. 提出状況 ([`status`]) — per department, then every input file.
-//! 6. 検証結果 ([`issues`]) — every finding; constant-memory when it is large.
+//! 6. 検証結果 ([`issues`]) — every finding; low-memory when it is large.
 //! 7. 取組項目 ([`actions`]) — the action items and featured projects.
 //!
 //! `build_report` returns a `rust_xlsxwriter::Workbook`; the binary chooses the path and
@@ -38,7 +38,7 @@ use crate::evaluate::{Evaluation, Grade};
 use crate::model::{FiscalYear, Period};
 use crate::validate::Settings;
 
-pub use issues::CONSTANT_MEMORY_ROWS;
+pub use issues::LOW_MEMORY_ROWS;
 
 /// Facts about the run shown in the report.
 #[derive(Debug, Clone, PartialEq)]

@@ -137,10 +137,10 @@ fn an_empty_result_still_makes_a_report() {
 }
 
 #[test]
-fn a_huge_issue_list_uses_constant_memory_and_keeps_every_row() {
+fn a_huge_issue_list_uses_low_memory_and_keeps_every_row() {
     let catalogue = Catalogue::builtin();
     let mut result = empty();
-    let n = CONSTANT_MEMORY_ROWS + 5_000;
+    let n = LOW_MEMORY_ROWS + 5_000;
     result.findings = (0..n)
         .map(|i| {
             let at = CellRef::cell("big.xlsx", "入力", i as u32, 2);
@@ -253,7 +253,7 @@ fn cell_xf(bytes: &[u8], name: &str, a1: &str) -> String {
 #[test]
 fn rows_written_without_a_format_take_their_columns_format() {
     let catalogue = Catalogue::builtin();
-    for n in [3, CONSTANT_MEMORY_ROWS + 3] {
+    for n in [3, LOW_MEMORY_ROWS + 3] {
         let mut result = empty();
         result.findings = (0..n)
             .map(|i| {
