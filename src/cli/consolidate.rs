@@ -326,12 +326,9 @@ fn log_undeliverable(result: &Consolidated, feedback: bool) {
     if !feedback {
         return;
     }
+    let by_file = result.findings_by_file();
     for file in feedback::undeliverable(result) {
-        let issues = result
-            .findings
-            .iter()
-            .filter(|f| *f.at.file == *file.file)
-            .count();
+        let issues = by_file.get(file.file.as_str()).map_or(0, Vec::len);
         eprintln!(
             "shukei: 担当課が分からないため差し戻しを作成していません: {} （指摘 {issues} 件）",
             file.file

@@ -60,15 +60,17 @@ pub fn run(args: Args) -> Result<ExitCode, Error> {
 
 /// The lint's findings, and the reasons files could not be read at all.
 fn lint_findings(result: &Consolidated) -> Vec<Finding> {
+    let failed: std::collections::HashSet<&str> = result
+        .files
+        .iter()
+        .filter(|s| s.failed)
+        .map(|s| s.file.as_str())
+        .collect();
     result
         .findings
         .iter()
         .filter(|f| {
-            f.code.starts_with("MR-")
-                || result
-                    .files
-                    .iter()
-                    .any(|s| s.failed && *s.file == *f.at.file && f.at.sheet.is_none())
+            f.code.starts_with("MR-") || (f.at.sheet.is_none() && failed.contains(&*f.at.file))
         })
         .cloned()
         .collect()
@@ -92,11 +94,12 @@ fn report_text(result: &Consolidated, findings: &[Finding], scores: &[Department
         let ext = shukei::ingest::guard::extension(&f.file);
         shukei::inbox::EXTENSIONS.contains(&ext.as_str())
     });
+    let mut by_file: std::collections::HashMap<&str, Vec<&Finding>> = Default::default();
+    for f in findings {
+        by_file.entry(&*f.at.file).or_default().push(f);
+    }
     for file in spreadsheets {
-        let mine: Vec<&Finding> = findings
-            .iter()
-            .filter(|f| *f.at.file == *file.file)
-            .collect();
+        let mine = by_file.remove(file.file.as_str()).unwrap_or_default();
         let dept = file.department.as_deref().unwrap_or("担当課不明");
         let state = if file.failed {
             "（読めません）"

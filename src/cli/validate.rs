@@ -57,12 +57,9 @@ pub fn run(args: Args) -> Result<ExitCode, Error> {
 /// The issues grouped by file, for a terminal.
 pub fn findings_by_file(result: &Consolidated) -> String {
     let mut out = String::new();
+    let mut by_file = result.findings_by_file();
     for file in &result.files {
-        let mine: Vec<&Finding> = result
-            .findings
-            .iter()
-            .filter(|f| *f.at.file == *file.file)
-            .collect();
+        let mine = by_file.remove(file.file.as_str()).unwrap_or_default();
         let dept = file.department.as_deref().unwrap_or("担当課不明");
         let _ = writeln!(
             out,
@@ -73,11 +70,11 @@ pub fn findings_by_file(result: &Consolidated) -> String {
             write_finding(&mut out, f, 28);
         }
     }
-    let others: Vec<&Finding> = result
+    // Findings of no listed file (a folder that could not be read), in their order.
+    let others = result
         .findings
         .iter()
-        .filter(|f| !result.files.iter().any(|x| *x.file == *f.at.file))
-        .collect();
+        .filter(|f| by_file.contains_key(&*f.at.file));
     for f in others {
         let _ = writeln!(out, "  {} {} {}", f.severity.label_ja(), f.code, f.message);
     }

@@ -136,6 +136,27 @@ impl Consolidated {
             count(Severity::Info),
         )
     }
+
+    /// The findings of each file, in the findings' order, keyed by file name (one pass:
+    /// a scan of every finding per file is quadratic, 8,000 files × 24,000 findings).
+    ///
+    /// ```
+    /// # use shukei::consolidate::Consolidated;
+    /// # fn show(result: &Consolidated) {
+    /// let by_file = result.findings_by_file();
+    /// for file in &result.files {
+    ///     let mine = by_file.get(file.file.as_str()).map_or(&[][..], Vec::as_slice);
+    ///     println!("{}: {} issues", file.file, mine.len());
+    /// }
+    /// # }
+    /// ```
+    pub fn findings_by_file(&self) -> HashMap<&str, Vec<&Finding>> {
+        let mut out: HashMap<&str, Vec<&Finding>> = HashMap::new();
+        for f in &self.findings {
+            out.entry(&*f.at.file).or_default().push(f);
+        }
+        out
+    }
 }
 
 /// Consolidates submissions (in any order: the result is sorted by file).
