@@ -361,8 +361,15 @@ fn resolve(
     findings: &mut Vec<Finding>,
 ) -> BTreeMap<(String, Period), Figure> {
     let mut figures = BTreeMap::new();
-    for (key, members) in groups {
-        if let Some(figure) = agreed(values, members) {
+    // Most groups agree: checked in parallel (a million values read once), before the
+    // others are settled one by one.
+    let shared: &Values = values;
+    let agreements: Vec<Option<Figure>> = groups
+        .par_iter()
+        .map(|(_, members)| agreed(shared, members))
+        .collect();
+    for ((key, members), agreement) in groups.iter().zip(agreements) {
+        if let Some(figure) = agreement {
             figures.insert(key.clone(), figure);
             continue;
         }
