@@ -7,7 +7,7 @@
 //! tables; periods go through [`super::era`].
 
 use super::era::{period_compact, strip_brackets};
-use super::text::compact;
+use super::text::{is_space, with_nfkc};
 use crate::model::Period;
 
 /// What a header cell announces.
@@ -111,8 +111,10 @@ const VALUE_PREFIXES: &[&str] = &["実績値", "実績", "数値"];
 /// assert_eq!(classify_header("4月"), HeaderKind::MonthOnly(4));
 /// ```
 pub fn classify_header(s: &str) -> HeaderKind {
-    let key = header_key(s);
-    let key = key.as_str();
+    with_header_key(s, classify_key)
+}
+
+fn classify_key(key: &str) -> HeaderKind {
     if key.is_empty() {
         return HeaderKind::Other;
     }
@@ -161,19 +163,60 @@ pub fn may_be_name_heading(s: &str) -> bool {
     })
 }
 
-/// The header-key form described in the module docs.
-fn header_key(s: &str) -> String {
-    let mut key = compact(s).to_ascii_lowercase();
-    if let Some(rest) = key.strip_prefix(['※', '*']) {
-        key = rest.to_string();
-    }
-    while key.ends_with(':') {
-        key.pop();
-    }
-    match strip_brackets(&key) {
-        inner if inner.len() != key.len() => inner.to_string(),
-        _ => key,
-    }
+/// Longest header text (in bytes, after NFKC) keyed on the stack.
+const STACK_KEY: usize = 128;
+
+/// Calls `f` with the header-key form of `s` (see the module docs). Built on the stack
+/// for texts of header length, so that classifying a header row allocates nothing.
+fn with_header_key<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    with_nfkc(s, |n| {
+        if !n.chars().any(is_space) && !n.bytes().any(|b| b.is_ascii_uppercase()) {
+            return f(key_within(n));
+        }
+        let mut buf = [0u8; STACK_KEY];
+        let mut len = 0;
+        let mut fits = true;
+        for c in n.chars().filter(|c| !is_space(*c)) {
+            let c = c.to_ascii_lowercase();
+            let end = len + c.len_utf8();
+            match buf.get_mut(len..end) {
+                Some(slot) => {
+                    c.encode_utf8(slot);
+                    len = end;
+                }
+                None => {
+                    fits = false;
+                    break;
+                }
+            }
+        }
+        if let (true, Some(Ok(text))) = (fits, buf.get(..len).map(std::str::from_utf8)) {
+            return f(key_within(text));
+        }
+        let owned = n
+            .chars()
+            .filter(|c| !is_space(*c))
+            .collect::<String>()
+            .to_ascii_lowercase();
+        f(key_within(&owned))
+    })
+}
+
+/// The key within a text already without spaces and in lower case.
+fn key_within(text: &str) -> &str {
+    let (start, end) = key_span(text);
+    text.get(start..end).unwrap_or_default()
+}
+
+/// The byte range of the key within a compacted, lowercased text: without a leading
+/// `※` or `*`, trailing colons, and then one pair of enclosing brackets.
+fn key_span(text: &str) -> (usize, usize) {
+    let key = text.strip_prefix(['※', '*']).unwrap_or(text);
+    let key = key.trim_end_matches(':');
+    let inner = strip_brackets(key);
+    // `inner` is a slice of `text`: its offset is the distance between their starts.
+    let start = inner.as_ptr() as usize - text.as_ptr() as usize;
+    (start, start + inner.len())
 }
 
 /// The text after one of `prefixes`, without enclosing brackets, if not empty.

@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use super::text::{display_text, is_no_value, is_space, nfkc_cow};
+use super::text::{display_text, is_no_value, is_space, with_nfkc};
 use crate::model::Unit;
 
 /// A number with the unit written after it.
@@ -99,11 +99,13 @@ pub fn parse_value(s: &str) -> ParsedValue {
     if is_no_value(s) {
         return ParsedValue::Empty;
     }
-    let normalized = nfkc_cow(s);
-    match parse_quantity(normalized.trim_matches(is_space)) {
-        Some(q) => ParsedValue::Number(q),
-        None => ParsedValue::Text(display_text(s)),
-    }
+    // Full-width digits (`１２３`, `６６．８％`) are folded on the stack.
+    with_nfkc(s, |normalized| {
+        match parse_quantity(normalized.trim_matches(is_space)) {
+            Some(q) => ParsedValue::Number(q),
+            None => ParsedValue::Text(display_text(s)),
+        }
+    })
 }
 
 fn parse_quantity(t: &str) -> Option<Quantity> {
@@ -215,18 +217,18 @@ fn decimal(digits: Digits<'_>, exp: i32) -> Option<f64> {
 
 /// Writes `text` without separators followed by `e{exp}` into `buf`; returns the length.
 fn write_scientific(buf: &mut [u8], text: &str, exp: i32) -> Option<usize> {
+    use std::io::Write;
     let mut len = 0;
-    let exp_text = exp.to_string(); // at most "-8": MULTIPLIERS are small
-    let bytes = text
-        .bytes()
-        .filter(|b| *b != b',')
-        .chain(std::iter::once(b'e'))
-        .chain(exp_text.bytes());
-    for b in bytes {
+    for b in text.bytes().filter(|b| *b != b',').chain([b'e']) {
         *buf.get_mut(len)? = b;
         len += 1;
     }
-    Some(len)
+    // The exponent's digits, written in place (`&mut [u8]` is a writer that never
+    // allocates; it fails when full).
+    let mut rest = buf.get_mut(len..)?;
+    let room = rest.len();
+    write!(rest, "{exp}").ok()?;
+    Some(len + room - rest.len())
 }
 
 /// The unit after the number: `(unit, unit_text)`; `None` when the rest is not a unit.

@@ -53,6 +53,60 @@ pub(crate) fn nfkc_cow(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// Longest text (in bytes) that [`with_nfkc`] folds on the stack.
+const STACK_TEXT: usize = 128;
+
+/// Calls `f` with [`nfkc`] of `s` without allocating for the texts cells usually hold:
+/// ASCII, text already in normal form, and short text whose every character has an
+/// NFKC form known here (full-width ASCII such as `１２３` or `％`, the ideographic
+/// space, the dashes and wave dashes mapped after NFKC, and kanji, kana and `△` `▲`,
+/// which NFKC leaves alone and which compose with none of the others). Anything else
+/// goes through [`nfkc_cow`].
+pub(crate) fn with_nfkc<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    if s.is_ascii() {
+        return f(s);
+    }
+    if s.len() <= STACK_TEXT {
+        let mut buf = [0u8; STACK_TEXT];
+        if let Some(folded) = fold_known(s, &mut buf) {
+            return f(folded);
+        }
+    }
+    f(&nfkc_cow(s))
+}
+
+/// [`nfkc`] of `s` written into `buf`, when every character is one [`with_nfkc`]
+/// knows and the result fits.
+fn fold_known<'b>(s: &str, buf: &'b mut [u8]) -> Option<&'b str> {
+    let mut len = 0;
+    for c in s.chars() {
+        let folded = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0)?,
+            '\u{3000}' => ' ',
+            _ => match extra_mapping(c) {
+                Some(m) => m,
+                None if c.is_ascii() || is_nfkc_stable(c) => c,
+                None => return None,
+            },
+        };
+        let end = len + folded.len_utf8();
+        folded.encode_utf8(buf.get_mut(len..end)?);
+        len = end;
+    }
+    std::str::from_utf8(buf.get(..len)?).ok()
+}
+
+/// Characters NFKC maps to themselves and that neither compose with a neighbour nor
+/// take a combining mark from [`fold_known`]'s set: CJK unified ideographs, hiragana
+/// and katakana without the voicing marks, the prolonged sound mark, `△` and `▲`.
+fn is_nfkc_stable(c: char) -> bool {
+    matches!(c,
+        '\u{4E00}'..='\u{9FFF}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{30A1}'..='\u{30F6}'
+        | 'ー' | '△' | '▲')
+}
+
 /// Mappings applied after NFKC.
 fn extra_mapping(c: char) -> Option<char> {
     match c {

@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::{FiscalYear, Month, Period};
+use crate::normalize::text::compact;
 
 fn fy(y: u16) -> Period {
     Period::Year(FiscalYear(y))
@@ -213,4 +214,67 @@ fn the_name_heading_prefilter_keeps_every_heading() {
     for other in ["R6-000123", "受付番号", "令和6年4月", "単位", "1,234"] {
         assert!(!may_be_name_heading(other), "input: {other:?}");
     }
+}
+
+/// The key as it was built before it was built on the stack: every cut made on an
+/// owned copy.
+fn header_key_by_copying(s: &str) -> String {
+    let mut key = compact(s).to_ascii_lowercase();
+    if let Some(rest) = key.strip_prefix(['※', '*']) {
+        key = rest.to_string();
+    }
+    while key.ends_with(':') {
+        key.pop();
+    }
+    match strip_brackets(&key) {
+        inner if inner.len() != key.len() => inner.to_string(),
+        _ => key,
+    }
+}
+
+#[test]
+fn header_key_is_cut_as_a_copy_would_be() {
+    let parts = [
+        "",
+        "※",
+        "*",
+        "＊",
+        ":",
+        "：",
+        "(",
+        ")",
+        "（",
+        "）",
+        "【",
+        "】",
+        "<",
+        ">",
+        "指標名",
+        "KPI",
+        "ｋｐｉ",
+        "R6",
+        " ",
+        "　",
+        "実績",
+        "Ｒ",
+        "\u{3099}",
+    ];
+    // Every text of up to three parts.
+    for a in parts {
+        for b in parts {
+            for c in parts {
+                let s = format!("{a}{b}{c}");
+                let key = with_header_key(&s, str::to_string);
+                assert_eq!(key, header_key_by_copying(&s), "input: {s:?}");
+            }
+        }
+    }
+    assert_eq!(with_header_key("※【実績】:", str::to_string), "実績");
+    assert_eq!(with_header_key("※(KPI)：", str::to_string), "kpi");
+    // Longer than the stack buffer: the same key, built on the heap.
+    let long = format!("※({})", "Ａ".repeat(60));
+    assert_eq!(
+        with_header_key(&long, str::to_string),
+        header_key_by_copying(&long)
+    );
 }

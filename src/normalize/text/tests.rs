@@ -431,3 +431,71 @@ fn machine_dependent_quick_ranges_cover_the_table() {
         assert!(!is_machine_dependent(c), "{c:?}");
     }
 }
+
+/// Every character [`fold_known`] handles, with the ranges' ends and the ASCII range.
+fn known_chars() -> Vec<char> {
+    let ranges = [
+        ('\u{20}', '\u{7E}'),
+        ('\u{FF01}', '\u{FF5E}'),
+        ('\u{3000}', '\u{3000}'),
+        ('\u{2010}', '\u{2015}'),
+        ('\u{2212}', '\u{2212}'),
+        ('\u{2043}', '\u{2043}'),
+        ('\u{301C}', '\u{301C}'),
+        ('\u{3030}', '\u{3030}'),
+        ('\u{4E00}', '\u{9FFF}'),
+        ('\u{3041}', '\u{3096}'),
+        ('\u{30A1}', '\u{30F6}'),
+        ('ー', 'ー'),
+        ('△', '△'),
+        ('▲', '▲'),
+    ];
+    ranges.iter().flat_map(|&(a, b)| a..=b).collect()
+}
+
+#[test]
+fn with_nfkc_folds_each_known_character_as_nfkc_does() {
+    for c in known_chars() {
+        let s = c.to_string();
+        assert_eq!(
+            with_nfkc(&s, str::to_string),
+            nfkc_cow(&s),
+            "input: {c:?} U+{:04X}",
+            c as u32
+        );
+    }
+}
+
+#[test]
+fn with_nfkc_agrees_with_nfkc_on_mixed_text() {
+    // Known characters mixed with ones it must hand over to nfkc_cow: combining marks
+    // (U+3099 after か composes to が), half-width kana, circled digits, a squared era.
+    let known = known_chars();
+    let others = [
+        '\u{3099}', '\u{309A}', '\u{0301}', 'ｶ', 'ﾞ', '①', '㋿', 'é', 'Å',
+    ];
+    let mut state = 0x2545_F491_4F6C_DD1D_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..50_000 {
+        let len = next() % 12;
+        let s: String = (0..len)
+            .map(|_| {
+                let r = next();
+                if r % 16 == 0 {
+                    others[(r / 16 % others.len() as u64) as usize]
+                } else {
+                    known[(r / 16 % known.len() as u64) as usize]
+                }
+            })
+            .collect();
+        assert_eq!(with_nfkc(&s, str::to_string), nfkc_cow(&s), "input: {s:?}");
+    }
+    // Longer than the stack buffer: handed over, same result.
+    let long = "１".repeat(100);
+    assert_eq!(with_nfkc(&long, str::to_string), "1".repeat(100));
+}
