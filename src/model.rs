@@ -397,10 +397,26 @@ impl Finding {
     /// The message without its location prefix (`file:sheet!A1: `), for tables and
     /// terminals that show the place in their own columns.
     pub fn text(&self) -> &str {
-        let prefix = format!("{}: ", self.at);
-        self.message
-            .strip_prefix(prefix.as_str())
-            .unwrap_or(&self.message)
+        // The place is written against the message instead of into a new string: a
+        // report lists thousands of findings.
+        let mut rest = Prefixed {
+            rest: Some(&self.message),
+        };
+        let _ = fmt::Write::write_fmt(&mut rest, format_args!("{}: ", self.at));
+        rest.rest.unwrap_or(&self.message)
+    }
+}
+
+/// A writer that checks that what is written starts the text: `rest` is what follows,
+/// `None` once a piece differs.
+struct Prefixed<'a> {
+    rest: Option<&'a str>,
+}
+
+impl fmt::Write for Prefixed<'_> {
+    fn write_str(&mut self, piece: &str) -> fmt::Result {
+        self.rest = self.rest.and_then(|r| r.strip_prefix(piece));
+        Ok(())
     }
 }
 
@@ -485,6 +501,53 @@ mod tests {
         }
         for bad in ["FY", "2024-13", "2024-00", "R6", ""] {
             assert_eq!(Period::from_code(bad), None, "input: {bad:?}");
+        }
+    }
+
+    #[test]
+    fn finding_text_drops_exactly_its_own_place() {
+        let finding = |at: CellRef, message: &str| Finding {
+            severity: Severity::Error,
+            code: "E-X",
+            at,
+            indicator_id: None,
+            message: message.to_string(),
+            hint: "",
+            raw: String::new(),
+        };
+        let cell = CellRef::cell("a/b.xlsx", "入力", 11, 3);
+        let cases = [
+            (
+                cell.clone(),
+                "a/b.xlsx:入力!D12: 数値ではありません",
+                "数値ではありません",
+            ),
+            (
+                cell.clone(),
+                "a/b.xlsx:入力!D13: 別のセル",
+                "a/b.xlsx:入力!D13: 別のセル",
+            ),
+            (
+                cell.clone(),
+                "a/b.xlsx:入力: シートだけ",
+                "a/b.xlsx:入力: シートだけ",
+            ),
+            (cell.clone(), "a/b.xlsx:入力!D12:", "a/b.xlsx:入力!D12:"),
+            (cell.clone(), "場所なし", "場所なし"),
+            (cell, "", ""),
+            (
+                CellRef::file("a/b.xlsx"),
+                "a/b.xlsx: 読めません",
+                "読めません",
+            ),
+            (
+                CellRef::file("a/b.xlsx"),
+                "a/b.xlsxx: 違うファイル",
+                "a/b.xlsxx: 違うファイル",
+            ),
+        ];
+        for (at, message, want) in cases {
+            assert_eq!(finding(at, message).text(), want, "input: {message:?}");
         }
     }
 
