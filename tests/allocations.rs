@@ -51,6 +51,13 @@ fn allocations(f: impl FnOnce()) -> usize {
     ALLOCATIONS.with(Cell::get) - before
 }
 
+/// Asserts that `check` allocates nothing on any of `cells`.
+fn assert_no_allocation(cells: &[&str], check: impl Fn(&str)) {
+    for &cell in cells {
+        assert_eq!(allocations(|| check(cell)), 0, "input: {cell:?}");
+    }
+}
+
 #[test]
 fn the_counter_sees_an_allocation() {
     // Guards the other tests: a counter that never counts would pass them all.
@@ -81,13 +88,7 @@ fn typical_value_cells_do_not_allocate() {
         "—",
         "－",
     ];
-    for cell in cells {
-        assert_eq!(
-            allocations(|| drop(std::hint::black_box(parse_value(cell)))),
-            0,
-            "input: {cell:?}"
-        );
-    }
+    assert_no_allocation(&cells, |cell| drop(std::hint::black_box(parse_value(cell))));
 }
 
 #[test]
@@ -102,15 +103,12 @@ fn typical_texts_are_checked_without_allocating() {
         "指標名",
         "実績値",
     ];
-    for cell in cells {
-        let n = allocations(|| {
-            std::hint::black_box(is_no_value(cell));
-            std::hint::black_box(is_pending_text(cell));
-            std::hint::black_box(has_machine_dependent_chars(cell));
-            std::hint::black_box(may_be_name_heading(cell));
-        });
-        assert_eq!(n, 0, "input: {cell:?}");
-    }
+    assert_no_allocation(&cells, |cell| {
+        std::hint::black_box(is_no_value(cell));
+        std::hint::black_box(is_pending_text(cell));
+        std::hint::black_box(has_machine_dependent_chars(cell));
+        std::hint::black_box(may_be_name_heading(cell));
+    });
 }
 
 #[test]
@@ -127,17 +125,12 @@ fn header_cells_are_classified_without_allocating() {
         "ＫＰＩ",
         "※(実績):",
     ];
-    for cell in cells {
-        let n = allocations(|| {
-            std::hint::black_box(classify_header(cell));
-        });
-        assert_eq!(n, 0, "input: {cell:?}");
-    }
-    for cell in ["令和6年度", "R6", "R6.11", "2024-11", "令和6年11月"] {
-        let n = allocations(|| {
-            std::hint::black_box(parse_period(cell).ok());
-            std::hint::black_box(parse_month_only(cell));
-        });
-        assert_eq!(n, 0, "input: {cell:?}");
-    }
+    assert_no_allocation(&cells, |cell| {
+        std::hint::black_box(classify_header(cell));
+    });
+    let periods = ["令和6年度", "R6", "R6.11", "2024-11", "令和6年11月"];
+    assert_no_allocation(&periods, |cell| {
+        std::hint::black_box(parse_period(cell).ok());
+        std::hint::black_box(parse_month_only(cell));
+    });
 }
