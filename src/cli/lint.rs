@@ -94,10 +94,7 @@ fn report_text(result: &Consolidated, findings: &[Finding], scores: &[Department
         let ext = shukei::ingest::guard::extension(&f.file);
         shukei::inbox::EXTENSIONS.contains(&ext.as_str())
     });
-    let mut by_file: std::collections::HashMap<&str, Vec<&Finding>> = Default::default();
-    for f in findings {
-        by_file.entry(&*f.at.file).or_default().push(f);
-    }
+    let mut by_file = shukei::consolidate::group_by_file(findings);
     for file in spreadsheets {
         let mine = by_file.remove(file.file.as_str()).unwrap_or_default();
         let dept = file.department.as_deref().unwrap_or("担当課不明");

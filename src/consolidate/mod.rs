@@ -151,12 +151,20 @@ impl Consolidated {
     /// # }
     /// ```
     pub fn findings_by_file(&self) -> HashMap<&str, Vec<&Finding>> {
-        let mut out: HashMap<&str, Vec<&Finding>> = HashMap::new();
-        for f in &self.findings {
-            out.entry(&*f.at.file).or_default().push(f);
-        }
-        out
+        group_by_file(&self.findings)
     }
+}
+
+/// `findings` grouped by file name, each file's in their order (see
+/// [`Consolidated::findings_by_file`]).
+pub fn group_by_file<'a>(
+    findings: impl IntoIterator<Item = &'a Finding>,
+) -> HashMap<&'a str, Vec<&'a Finding>> {
+    let mut out: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for f in findings {
+        out.entry(&*f.at.file).or_default().push(f);
+    }
+    out
 }
 
 /// Consolidates submissions (in any order: the result is sorted by file).

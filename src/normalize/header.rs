@@ -7,7 +7,7 @@
 //! tables; periods go through [`super::era`].
 
 use super::era::{period_compact, strip_brackets};
-use super::text::{is_space, with_nfkc};
+use super::text::{chars_into, is_space, with_nfkc};
 use crate::model::Period;
 
 /// What a header cell announces.
@@ -174,23 +174,11 @@ fn with_header_key<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
             return f(key_within(n));
         }
         let mut buf = [0u8; STACK_KEY];
-        let mut len = 0;
-        let mut fits = true;
-        for c in n.chars().filter(|c| !is_space(*c)) {
-            let c = c.to_ascii_lowercase();
-            let end = len + c.len_utf8();
-            match buf.get_mut(len..end) {
-                Some(slot) => {
-                    c.encode_utf8(slot);
-                    len = end;
-                }
-                None => {
-                    fits = false;
-                    break;
-                }
-            }
-        }
-        if let (true, Some(Ok(text))) = (fits, buf.get(..len).map(std::str::from_utf8)) {
+        let lowered = n
+            .chars()
+            .filter(|c| !is_space(*c))
+            .map(|c| Some(c.to_ascii_lowercase()));
+        if let Some(text) = chars_into(&mut buf, lowered) {
             return f(key_within(text));
         }
         let owned = n

@@ -78,19 +78,29 @@ pub(crate) fn with_nfkc<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
 /// [`nfkc`] of `s` written into `buf`, when every character is one [`with_nfkc`]
 /// knows and the result fits.
 fn fold_known<'b>(s: &str, buf: &'b mut [u8]) -> Option<&'b str> {
+    let folded = s.chars().map(|c| match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0),
+        '\u{3000}' => Some(' '),
+        _ => match extra_mapping(c) {
+            Some(m) => Some(m),
+            None if c.is_ascii() || is_nfkc_stable(c) => Some(c),
+            None => None,
+        },
+    });
+    chars_into(buf, folded)
+}
+
+/// Writes `chars` into `buf` as UTF-8 and returns the text; `None` when one of them is
+/// `None` or they do not fit (for short texts built on the stack).
+pub(crate) fn chars_into(
+    buf: &mut [u8],
+    chars: impl IntoIterator<Item = Option<char>>,
+) -> Option<&str> {
     let mut len = 0;
-    for c in s.chars() {
-        let folded = match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0)?,
-            '\u{3000}' => ' ',
-            _ => match extra_mapping(c) {
-                Some(m) => m,
-                None if c.is_ascii() || is_nfkc_stable(c) => c,
-                None => return None,
-            },
-        };
-        let end = len + folded.len_utf8();
-        folded.encode_utf8(buf.get_mut(len..end)?);
+    for c in chars {
+        let c = c?;
+        let end = len + c.len_utf8();
+        c.encode_utf8(buf.get_mut(len..end)?);
         len = end;
     }
     std::str::from_utf8(buf.get(..len)?).ok()
