@@ -39,7 +39,8 @@ const HINT_WIDTH: f64 = 40.0;
 /// Writes the 検証結果 sheet.
 pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError> {
     let findings = &ctx.result.findings;
-    let sheet = if findings.len() >= LOW_MEMORY_ROWS {
+    let streamed = findings.len() >= LOW_MEMORY_ROWS;
+    let sheet = if streamed {
         workbook.add_worksheet_with_low_memory()?
     } else {
         workbook.add_worksheet()
@@ -67,6 +68,9 @@ pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError>
         sheet.write_with_format(1, 0, "問題は見つかりませんでした", &s.small)?;
     } else {
         severity_fills(sheet, row)?;
+    }
+    if streamed {
+        style::end_streamed_rows(sheet, row)?;
     }
     sheet.autofilter(0, 0, row.max(1), (TITLES.len() - 1) as u16)?;
     sheet.set_freeze_panes(1, 0)?;

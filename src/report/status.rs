@@ -17,9 +17,29 @@ const FILES_WIDTH: f64 = 44.0;
 
 /// Writes the 提出状況 sheet.
 pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError> {
-    let sheet = workbook.add_worksheet();
+    // One row per input file: from as many files as 検証結果 has findings when it
+    // switches, the rows stream to a temporary file (in order, each row's cells and
+    // height before the next row's).
+    let streamed = ctx.result.files.len() >= super::issues::LOW_MEMORY_ROWS;
+    let sheet = if streamed {
+        workbook.add_worksheet_with_low_memory()?
+    } else {
+        workbook.add_worksheet()
+    };
     sheet.set_name(sheet::STATUS)?;
     let s = &ctx.styles;
+    let depts = ctx.result.departments.iter().map(|d| d.department.as_str());
+    let widths = [
+        column_width(depts, 16.0, 24.0),
+        12.0,
+        10.0,
+        12.0,
+        8.0,
+        FILES_WIDTH,
+        IDS_WIDTH,
+        IDS_WIDTH,
+    ];
+    style::set_widths(sheet, &widths)?;
     // The file table's cells (one row per input: thousands on a large batch) take
     // their column's format; the department table has the same formats there.
     style::set_column_formats(
@@ -48,19 +68,10 @@ pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError>
         write_department(sheet, ctx, row, dept)?;
     }
     standing_fills(sheet, (3, row), 1)?;
-    write_files(sheet, ctx, row + 3)?;
-    let depts = ctx.result.departments.iter().map(|d| d.department.as_str());
-    let widths = [
-        column_width(depts, 16.0, 24.0),
-        12.0,
-        10.0,
-        12.0,
-        8.0,
-        FILES_WIDTH,
-        IDS_WIDTH,
-        IDS_WIDTH,
-    ];
-    style::set_widths(sheet, &widths)?;
+    let last = write_files(sheet, ctx, row + 3)?;
+    if streamed {
+        style::end_streamed_rows(sheet, last)?;
+    }
     sheet.set_freeze_panes(3, 1)?;
     style::print_setup(sheet, true, Some((2, 2)))?;
     Ok(())
@@ -123,8 +134,8 @@ fn standing_fills(sheet: &mut Worksheet, rows: (u32, u32), col: u16) -> Result<(
     Ok(())
 }
 
-/// The table of every input file, from `row` (its heading).
-fn write_files(sheet: &mut Worksheet, ctx: &Ctx, row: u32) -> Result<(), XlsxError> {
+/// The table of every input file, from `row` (its heading); returns its last row.
+fn write_files(sheet: &mut Worksheet, ctx: &Ctx, row: u32) -> Result<u32, XlsxError> {
     let s = &ctx.styles;
     sheet.write_with_format(row, 0, "読み込んだファイル", &s.heading)?;
     let titles = ["担当課", "読込", "値", "エラー", "警告", "ファイル"];
@@ -141,7 +152,7 @@ fn write_files(sheet: &mut Worksheet, ctx: &Ctx, row: u32) -> Result<(), XlsxErr
     if r > header {
         sheet.autofilter(header, 0, r, 5)?;
     }
-    Ok(())
+    Ok(r)
 }
 
 fn write_file(

@@ -282,6 +282,19 @@ pub fn set_column_formats(sheet: &mut Worksheet, formats: &[&Format]) -> Result<
     Ok(())
 }
 
+/// Ends a sheet written in rust_xlsxwriter's low- or constant-memory mode whose last
+/// row is `last`. rust_xlsxwriter 0.102 writes such a sheet's last row twice when that
+/// row has a height of its own (the second `<row>` element empty: a duplicate row,
+/// which Excel repairs on opening), so an empty cell on the row after it ends the sheet
+/// instead. Nothing is shown.
+///
+/// # Errors
+/// `last` is Excel's last row.
+pub fn end_streamed_rows(sheet: &mut Worksheet, last: u32) -> Result<(), XlsxError> {
+    sheet.write_blank(last + 1, 0, &Format::new())?;
+    Ok(())
+}
+
 /// A4, fit to one page wide, sensible margins, `&P / &N` in the footer, title rows
 /// repeated on each page when given.
 ///

@@ -280,3 +280,63 @@ fn rows_written_without_a_format_take_their_columns_format() {
         assert!(cell_xf(&bytes, sheet::STATUS, "B8").contains(r#"horizontal="center""#));
     }
 }
+
+/// The `r` of every `<row>` of every worksheet part, by part name.
+fn row_numbers(bytes: &[u8]) -> Vec<(String, Vec<u32>)> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let row = regex::Regex::new(r#"<row r="(\d+)""#).unwrap();
+    let names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.unwrap().to_string())
+        .filter(|n| n.starts_with("xl/worksheets/sheet"))
+        .collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let mut xml = String::new();
+            zip.by_name(&name)
+                .unwrap()
+                .read_to_string(&mut xml)
+                .unwrap();
+            let rows = row
+                .captures_iter(&xml)
+                .map(|c| c[1].parse().unwrap())
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+#[test]
+fn every_sheet_lists_each_row_once_in_order() {
+    // Streamed sheets (検証結果 from LOW_MEMORY_ROWS findings, 提出状況 from as many
+    // files) once ended with their last row written twice.
+    let catalogue = Catalogue::builtin();
+    for n in [3, LOW_MEMORY_ROWS + 3] {
+        let mut result = empty();
+        result.findings = (0..n)
+            .map(|i| {
+                let at = CellRef::cell("a.xlsx", "入力", i as u32, 2);
+                crate::rules::VALUE_NONNUMERIC.at(at.clone(), format!("{at}: 値 {i}"))
+            })
+            .collect();
+        result.files = (0..n)
+            .map(|i| crate::consolidate::FileStatus {
+                file: format!("f{i}.xlsx"),
+                department: None,
+                failed: false,
+                values: 0,
+                errors: 0,
+                warnings: 0,
+            })
+            .collect();
+        for (part, rows) in row_numbers(&bytes(&catalogue, &result, "x")) {
+            assert!(
+                rows.windows(2).all(|w| w[0] < w[1]),
+                "{part} (input: {n} findings and files): rows {:?}",
+                rows.iter().rev().take(3).collect::<Vec<_>>()
+            );
+        }
+    }
+}
