@@ -49,12 +49,6 @@ pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError>
     let widths = widths(findings);
     style::set_widths(sheet, &widths)?;
     let s = &ctx.styles;
-    // The rows' cells take their column's format (set before any row: low-memory
-    // mode writes the columns first).
-    let formats = [
-        &s.center, &s.text, &s.wrap, &s.text, &s.center, &s.center, &s.wrap, &s.wrap,
-    ];
-    style::set_column_formats(sheet, &formats)?;
     for (col, t) in (0u16..).zip(TITLES) {
         sheet.write_with_format(0, col, t, &s.header)?;
     }
@@ -62,7 +56,7 @@ pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError>
     let mut row = 0;
     for f in findings {
         row += 1;
-        write_row(sheet, row, f, file_width)?;
+        write_row(sheet, ctx, row, f, file_width)?;
     }
     if findings.is_empty() {
         sheet.write_with_format(1, 0, "問題は見つかりませんでした", &s.small)?;
@@ -95,23 +89,24 @@ fn widths(findings: &[Finding]) -> [f64; 8] {
     ]
 }
 
-/// One finding's row, cells in column order (formatted by their columns), then its
-/// height.
+/// One finding's row, cells in column order, then its height.
 fn write_row(
     sheet: &mut Worksheet,
+    ctx: &Ctx,
     row: u32,
     f: &Finding,
     file_width: f64,
 ) -> Result<(), XlsxError> {
+    let s = &ctx.styles;
     let text = f.text();
-    sheet.write(row, 0, f.severity.label_ja())?;
-    sheet.write(row, 1, f.code)?;
-    sheet.write(row, 2, &*f.at.file)?;
-    sheet.write(row, 3, f.at.sheet.as_deref().unwrap_or(""))?;
-    sheet.write(row, 4, f.at.a1())?;
-    sheet.write(row, 5, f.indicator_id.as_deref().unwrap_or(""))?;
-    sheet.write(row, 6, text)?;
-    sheet.write(row, 7, f.hint)?;
+    sheet.write_with_format(row, 0, f.severity.label_ja(), &s.center)?;
+    sheet.write_with_format(row, 1, f.code, &s.text)?;
+    sheet.write_with_format(row, 2, &*f.at.file, &s.wrap)?;
+    sheet.write_with_format(row, 3, f.at.sheet.as_deref().unwrap_or(""), &s.text)?;
+    sheet.write_with_format(row, 4, f.at.a1(), &s.center)?;
+    sheet.write_with_format(row, 5, f.indicator_id.as_deref().unwrap_or(""), &s.center)?;
+    sheet.write_with_format(row, 6, text, &s.wrap)?;
+    sheet.write_with_format(row, 7, f.hint, &s.wrap)?;
     let cells = [
         (text, MESSAGE_WIDTH),
         (f.hint, HINT_WIDTH),

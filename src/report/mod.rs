@@ -7,9 +7,11 @@
 //! 2. 指標一覧 ([`indicators`]) — every indicator, one row, numbers as numbers.
 //! 3. one sheet per 基本施策 ([`policy`]) — laid out like the plan document, for printing.
 //! 4. 月次推移 ([`monthly`]) — indicator × month of the reporting fiscal year, sparklines.
-//! 5. 提出状況 ([`status`]) — per department, then every input file.
-//! 6. 検証結果 ([`issues`]) — every finding; low-memory when it is large.
-//! 7. 取組項目 ([`actions`]) — the action items and featured projects.
+//! 5. 提出状況 ([`status`]) — per department.
+//! 6. 読込ファイル ([`status`]) — every input file; low-memory when there are many.
+//! 7. 検証結果 ([`issues`]) — every finding; low-memory when it is large.
+//! 8. 機械判読性 ([`readability`]) — each department's score on the unified rules.
+//! 9. 取組項目 ([`actions`]) — the action items and featured projects.
 //!
 //! `build_report` returns a `rust_xlsxwriter::Workbook`; the binary chooses the path and
 //! saves it atomically. Nothing here reads the clock: the run time comes in
@@ -59,6 +61,8 @@ pub mod sheet {
     pub const MONTHLY: &str = "月次推移";
     /// 提出状況.
     pub const STATUS: &str = "提出状況";
+    /// 読込ファイル.
+    pub const FILES: &str = "読込ファイル";
     /// 検証結果.
     pub const ISSUES: &str = "検証結果";
     /// 機械判読性.
@@ -170,6 +174,7 @@ pub fn build_report(
     }
     monthly::write(&mut workbook, &ctx)?;
     status::write(&mut workbook, &ctx)?;
+    status::write_files(&mut workbook, &ctx)?;
     issues::write(&mut workbook, &ctx)?;
     readability::write(&mut workbook, &ctx)?;
     actions::write(&mut workbook, &ctx)?;

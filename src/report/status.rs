@@ -1,7 +1,11 @@
 //! 提出状況: one row per department (expected indicators, files received, status,
-//! errors, indicators still owed), then every input file with its department, whether
-//! it could be read, and its values, errors and warnings. Every input file appears here,
-//! read or not (SPEC "nothing lost").
+//! errors, indicators still owed). 読込ファイル: every input file with its department,
+//! whether it could be read, and its values, errors and warnings. Every input file
+//! appears there, read or not (SPEC "nothing lost").
+//!
+//! The two tables were one sheet until a batch of 2,000 files showed the file table
+//! under the department table's frozen and printed header (other columns), and each
+//! department row listing a hundred file names (25 pages before the file table).
 
 use rust_xlsxwriter::{
     ConditionalFormatCell, ConditionalFormatCellRule, Format, Workbook, Worksheet, XlsxError,
@@ -15,37 +19,15 @@ use crate::width::column_width;
 const IDS_WIDTH: f64 = 30.0;
 const FILES_WIDTH: f64 = 44.0;
 
+/// Department rows list at most this many file names; the rest are counted (every file
+/// is on 読込ファイル).
+const NAMES_PER_DEPARTMENT: usize = 10;
+
 /// Writes the 提出状況 sheet.
 pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError> {
-    // One row per input file: from as many files as 検証結果 has findings when it
-    // switches, the rows stream to a temporary file (in order, each row's cells and
-    // height before the next row's).
-    let streamed = ctx.result.files.len() >= super::issues::LOW_MEMORY_ROWS;
-    let sheet = if streamed {
-        workbook.add_worksheet_with_low_memory()?
-    } else {
-        workbook.add_worksheet()
-    };
+    let sheet = workbook.add_worksheet();
     sheet.set_name(sheet::STATUS)?;
     let s = &ctx.styles;
-    let depts = ctx.result.departments.iter().map(|d| d.department.as_str());
-    let widths = [
-        column_width(depts, 16.0, 24.0),
-        12.0,
-        10.0,
-        12.0,
-        8.0,
-        FILES_WIDTH,
-        IDS_WIDTH,
-        IDS_WIDTH,
-    ];
-    style::set_widths(sheet, &widths)?;
-    // The file table's cells (one row per input: thousands on a large batch) take
-    // their column's format; the department table has the same formats there.
-    style::set_column_formats(
-        sheet,
-        &[&s.text, &s.center, &s.int, &s.int, &s.int, &s.wrap],
-    )?;
     let title = format!("提出状況（{}）", ctx.period_label());
     sheet.write_with_format(0, 0, title.as_str(), &s.title)?;
     let titles = [
@@ -68,10 +50,18 @@ pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError>
         write_department(sheet, ctx, row, dept)?;
     }
     standing_fills(sheet, (3, row), 1)?;
-    let last = write_files(sheet, ctx, row + 3)?;
-    if streamed {
-        style::end_streamed_rows(sheet, last)?;
-    }
+    let depts = ctx.result.departments.iter().map(|d| d.department.as_str());
+    let widths = [
+        column_width(depts, 16.0, 24.0),
+        12.0,
+        10.0,
+        12.0,
+        8.0,
+        FILES_WIDTH,
+        IDS_WIDTH,
+        IDS_WIDTH,
+    ];
+    style::set_widths(sheet, &widths)?;
     sheet.set_freeze_panes(3, 1)?;
     style::print_setup(sheet, true, Some((2, 2)))?;
     Ok(())
@@ -85,7 +75,20 @@ fn write_department(
 ) -> Result<(), XlsxError> {
     let s = &ctx.styles;
     let expected = d.expected.join(", ");
-    let files: Vec<&str> = d.files.iter().map(|f| file_name(f)).collect();
+    let mut files: Vec<String> = d
+        .files
+        .iter()
+        .take(NAMES_PER_DEPARTMENT)
+        .map(|f| file_name(f).to_string())
+        .collect();
+    if let Some(more) = d
+        .files
+        .len()
+        .checked_sub(NAMES_PER_DEPARTMENT)
+        .filter(|&n| n > 0)
+    {
+        files.push(format!("ほか {more} 件（「{}」シート）", sheet::FILES));
+    }
     let files = files.join("\n");
     let owed = d.owed.join(", ");
     sheet.write_with_format(row, 0, d.department.as_str(), &s.text)?;
@@ -134,26 +137,57 @@ fn standing_fills(sheet: &mut Worksheet, rows: (u32, u32), col: u16) -> Result<(
     Ok(())
 }
 
-/// The table of every input file, from `row` (its heading); returns its last row.
-fn write_files(sheet: &mut Worksheet, ctx: &Ctx, row: u32) -> Result<u32, XlsxError> {
+/// Writes the 読込ファイル sheet: every input file, one row each (thousands on a large
+/// batch: from as many files as 検証結果 has findings when it switches, the rows stream
+/// to a temporary file, each row's cells and height before the next row's).
+pub(super) fn write_files(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError> {
+    let files = &ctx.result.files;
+    let streamed = files.len() >= super::issues::LOW_MEMORY_ROWS;
+    let sheet = if streamed {
+        workbook.add_worksheet_with_low_memory()?
+    } else {
+        workbook.add_worksheet()
+    };
+    sheet.set_name(sheet::FILES)?;
     let s = &ctx.styles;
-    sheet.write_with_format(row, 0, "読み込んだファイル", &s.heading)?;
+    let depts = files
+        .iter()
+        .map(|f| f.department.as_deref().unwrap_or(UNKNOWN_DEPARTMENT));
+    let widths = [
+        column_width(depts, 16.0, 24.0),
+        10.0,
+        8.0,
+        8.0,
+        8.0,
+        FILES_WIDTH,
+    ];
+    style::set_widths(sheet, &widths)?;
+    let title = format!("読み込んだファイル（{} 件）", files.len());
+    sheet.write_with_format(0, 0, title.as_str(), &s.title)?;
     let titles = ["担当課", "読込", "値", "エラー", "警告", "ファイル"];
-    let header = row + 1;
+    let header = 2;
     for (col, t) in (0u16..).zip(titles) {
         sheet.write_with_format(header, col, t, &s.header)?;
     }
     let skipped = ctx.skipped_files();
     let mut r = header;
-    for f in &ctx.result.files {
+    for f in files {
         r += 1;
         write_file(sheet, ctx, r, f, skipped.contains(f.file.as_str()))?;
     }
     if r > header {
         sheet.autofilter(header, 0, r, 5)?;
     }
-    Ok(r)
+    if streamed {
+        style::end_streamed_rows(sheet, r)?;
+    }
+    sheet.set_freeze_panes(header + 1, 0)?;
+    style::print_setup(sheet, true, Some((header, header)))?;
+    Ok(())
 }
+
+/// Shown for a file whose department is not known.
+const UNKNOWN_DEPARTMENT: &str = "（課不明）";
 
 fn write_file(
     sheet: &mut Worksheet,
@@ -162,26 +196,27 @@ fn write_file(
     f: &FileStatus,
     skipped: bool,
 ) -> Result<(), XlsxError> {
-    let dept = f.department.as_deref().unwrap_or("（課不明）");
-    sheet.write(row, 0, dept)?;
-    if skipped {
-        sheet.write(row, 1, "対象外")?;
+    let s = &ctx.styles;
+    let (read, read_format) = if skipped {
+        ("対象外", s.center.clone())
     } else if f.failed {
         let (fill, font) = style::severity_colors(crate::model::Severity::Error);
-        let format = ctx
-            .styles
+        let format = s
             .center
             .clone()
             .set_background_color(fill)
             .set_font_color(font);
-        sheet.write_with_format(row, 1, "読込失敗", &format)?;
+        ("読込失敗", format)
     } else {
-        sheet.write(row, 1, "読込済")?;
-    }
-    sheet.write(row, 2, f.values as f64)?;
-    sheet.write(row, 3, f.errors as f64)?;
-    sheet.write(row, 4, f.warnings as f64)?;
-    sheet.write(row, 5, f.file.as_str())?;
+        ("読込済", s.center.clone())
+    };
+    let dept = f.department.as_deref().unwrap_or(UNKNOWN_DEPARTMENT);
+    sheet.write_with_format(row, 0, dept, &s.text)?;
+    sheet.write_with_format(row, 1, read, &read_format)?;
+    sheet.write_with_format(row, 2, f.values as f64, &s.int)?;
+    sheet.write_with_format(row, 3, f.errors as f64, &s.int)?;
+    sheet.write_with_format(row, 4, f.warnings as f64, &s.int)?;
+    sheet.write_with_format(row, 5, f.file.as_str(), &s.wrap)?;
     let height = style::wrapped_height(&[(f.file.as_str(), FILES_WIDTH)]);
     sheet.set_row_height(row, height)?;
     Ok(())

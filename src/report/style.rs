@@ -268,20 +268,6 @@ pub fn set_widths(sheet: &mut Worksheet, widths: &[f64]) -> Result<(), XlsxError
     Ok(())
 }
 
-/// Sets each column's format, starting at column 0, so that cells written without a
-/// format take it (rust_xlsxwriter gives an unformatted cell its column's format, as
-/// Excel does). For long tables: a cell written with a format costs a hash of the whole
-/// `Format` (a third of writing 検証結果), a cell without one nothing.
-///
-/// # Errors
-/// Never in practice (columns are few).
-pub fn set_column_formats(sheet: &mut Worksheet, formats: &[&Format]) -> Result<(), XlsxError> {
-    for (col, format) in (0u16..).zip(formats) {
-        sheet.set_column_format(col, format)?;
-    }
-    Ok(())
-}
-
 /// Ends a sheet written in rust_xlsxwriter's low- or constant-memory mode whose last
 /// row is `last`. rust_xlsxwriter 0.102 writes such a sheet's last row twice when that
 /// row has a height of its own (the second `<row>` element empty: a duplicate row,

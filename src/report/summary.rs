@@ -296,9 +296,10 @@ fn write_contents(sheet: &mut Worksheet, ctx: &Ctx, row: u32) -> Result<(), Xlsx
     }));
     entries.extend([
         (sheet::MONTHLY.to_string(), "月ごとの値と推移"),
+        (sheet::STATUS.to_string(), "担当課ごとの提出状況"),
         (
-            sheet::STATUS.to_string(),
-            "担当課ごとの提出状況と読み込んだファイル",
+            sheet::FILES.to_string(),
+            "読み込んだファイルごとの課・値・エラー・警告",
         ),
         (
             sheet::ISSUES.to_string(),

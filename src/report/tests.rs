@@ -80,6 +80,7 @@ fn sheets_are_in_order_with_japanese_names() {
         "33 財政運営",
         "月次推移",
         "提出状況",
+        "読込ファイル",
         "検証結果",
         "機械判読性",
         "取組項目",
@@ -251,7 +252,10 @@ fn cell_xf(bytes: &[u8], name: &str, a1: &str) -> String {
 }
 
 #[test]
-fn rows_written_without_a_format_take_their_columns_format() {
+fn table_cells_carry_their_formats_and_columns_none() {
+    // Column formats are shown on every empty cell of the column (a border down to
+    // row 1,048,576 around titles and blank rows): table cells are formatted one by
+    // one, in memory and streamed alike.
     let catalogue = Catalogue::builtin();
     for n in [3, LOW_MEMORY_ROWS + 3] {
         let mut result = empty();
@@ -274,18 +278,26 @@ fn rows_written_without_a_format_take_their_columns_format() {
         assert!(cell_xf(&bytes, sheet::ISSUES, "A2").contains(r#"horizontal="center""#));
         assert!(cell_xf(&bytes, sheet::ISSUES, "G2").contains(r#"wrapText="1""#));
         assert!(!cell_xf(&bytes, sheet::ISSUES, "B2").contains("wrapText"));
-        // 提出状況's file table, without departments: heading in row 6, header 7, the
-        // file in row 8.
-        assert!(cell_xf(&bytes, sheet::STATUS, "F8").contains(r#"wrapText="1""#));
-        assert!(cell_xf(&bytes, sheet::STATUS, "B8").contains(r#"horizontal="center""#));
+        // 読込ファイル: title, blank row, header, the file in row 4.
+        assert!(cell_xf(&bytes, sheet::FILES, "F4").contains(r#"wrapText="1""#));
+        assert!(cell_xf(&bytes, sheet::FILES, "B4").contains(r#"horizontal="center""#));
+        for (part, xml) in sheet_parts(&bytes) {
+            let cols = xml
+                .split("<cols>")
+                .nth(1)
+                .and_then(|c| c.split("</cols>").next());
+            assert!(
+                !cols.unwrap_or_default().contains("style="),
+                "{part} (input: {n} findings): a column has a format"
+            );
+        }
     }
 }
 
-/// The `r` of every `<row>` of every worksheet part, by part name.
-fn row_numbers(bytes: &[u8]) -> Vec<(String, Vec<u32>)> {
+/// Every worksheet part as (name, XML).
+fn sheet_parts(bytes: &[u8]) -> Vec<(String, String)> {
     use std::io::Read;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    let row = regex::Regex::new(r#"<row r="(\d+)""#).unwrap();
     let names: Vec<String> = zip
         .file_names()
         .map(|n| n.unwrap().to_string())
@@ -299,6 +311,17 @@ fn row_numbers(bytes: &[u8]) -> Vec<(String, Vec<u32>)> {
                 .unwrap()
                 .read_to_string(&mut xml)
                 .unwrap();
+            (name, xml)
+        })
+        .collect()
+}
+
+/// The `r` of every `<row>` of every worksheet part, by part name.
+fn row_numbers(bytes: &[u8]) -> Vec<(String, Vec<u32>)> {
+    let row = regex::Regex::new(r#"<row r="(\d+)""#).unwrap();
+    sheet_parts(bytes)
+        .into_iter()
+        .map(|(name, xml)| {
             let rows = row
                 .captures_iter(&xml)
                 .map(|c| c[1].parse().unwrap())
@@ -310,8 +333,8 @@ fn row_numbers(bytes: &[u8]) -> Vec<(String, Vec<u32>)> {
 
 #[test]
 fn every_sheet_lists_each_row_once_in_order() {
-    // Streamed sheets (検証結果 from LOW_MEMORY_ROWS findings, 提出状況 from as many
-    // files) once ended with their last row written twice.
+    // Streamed sheets (検証結果 from LOW_MEMORY_ROWS findings, 読込ファイル from as
+    // many files) once ended with their last row written twice.
     let catalogue = Catalogue::builtin();
     for n in [3, LOW_MEMORY_ROWS + 3] {
         let mut result = empty();
@@ -339,4 +362,32 @@ fn every_sheet_lists_each_row_once_in_order() {
             );
         }
     }
+}
+
+#[test]
+fn a_department_row_names_ten_files_and_counts_the_rest() {
+    let catalogue = Catalogue::builtin();
+    let mut result = empty();
+    let department = |files: usize| crate::consolidate::DepartmentStatus {
+        department: format!("課{files}"),
+        expected: Vec::new(),
+        files: (1..=files).map(|i| format!("in/f{i:02}.xlsx")).collect(),
+        owed: Vec::new(),
+        errors: 0,
+        standing: crate::consolidate::Standing::Complete,
+    };
+    result.departments = vec![department(10), department(12)];
+    let dumped = dump(&bytes(&catalogue, &result, "x"));
+    let status = &dumped.iter().find(|(n, _)| n == sheet::STATUS).unwrap().1;
+    let names = |dept: &str| {
+        let row = status.iter().find(|r| r[0] == dept).unwrap();
+        row[5].lines().map(str::to_string).collect::<Vec<_>>()
+    };
+    let ten = names("課10");
+    assert_eq!(ten.len(), 10);
+    assert_eq!(ten[9], "f10.xlsx");
+    let twelve = names("課12");
+    assert_eq!(twelve.len(), 11);
+    assert_eq!(twelve[9], "f10.xlsx");
+    assert_eq!(twelve[10], "ほか 2 件（「読込ファイル」シート）");
 }

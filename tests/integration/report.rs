@@ -45,6 +45,7 @@ fn report_has_every_sheet_in_order() {
             "33 財政運営",
             "月次推移",
             "提出状況",
+            "読込ファイル",
             "検証結果",
             "機械判読性",
             "取組項目"
@@ -131,6 +132,7 @@ fn status_sheet_lists_departments_and_every_file() {
     let sheet = book.worksheet_range("提出状況").unwrap();
     let row = find_row(&sheet, "広報広聴課");
     assert!(["提出済", "一部未提出", "未提出", "エラーあり"].contains(&row[1].to_string().as_str()));
+    let sheet = book.worksheet_range("読込ファイル").unwrap();
     let cells = text(&sheet);
     let files = std::fs::read_dir(wd.path("samples")).unwrap().count();
     let listed = cells.iter().filter(|c| c.starts_with("samples/")).count();
