@@ -64,6 +64,28 @@ fn empty() -> Consolidated {
     }
 }
 
+/// A result with `n` findings and `n` input files, to fill the long sheets.
+fn findings_and_files(n: usize) -> Consolidated {
+    let mut result = empty();
+    result.findings = (0..n)
+        .map(|i| {
+            let at = CellRef::cell("a.xlsx", "入力", i as u32, 2);
+            crate::rules::VALUE_NONNUMERIC.at(at.clone(), format!("{at}: 値 {i}"))
+        })
+        .collect();
+    result.files = (0..n)
+        .map(|i| crate::consolidate::FileStatus {
+            file: format!("f{i}.xlsx"),
+            department: None,
+            failed: false,
+            values: 0,
+            errors: 0,
+            warnings: 0,
+        })
+        .collect();
+    result
+}
+
 #[test]
 fn sheets_are_in_order_with_japanese_names() {
     let (catalogue, result) = samples();
@@ -258,22 +280,7 @@ fn table_cells_carry_their_formats_and_columns_none() {
     // one, in memory and streamed alike.
     let catalogue = Catalogue::builtin();
     for n in [3, LOW_MEMORY_ROWS + 3] {
-        let mut result = empty();
-        result.findings = (0..n)
-            .map(|i| {
-                let at = CellRef::cell("a.xlsx", "入力", i as u32, 2);
-                crate::rules::VALUE_NONNUMERIC.at(at.clone(), format!("{at}: 値 {i}"))
-            })
-            .collect();
-        result.files = vec![crate::consolidate::FileStatus {
-            file: "a.xlsx".to_string(),
-            department: Some("企画課".to_string()),
-            failed: false,
-            values: 0,
-            errors: n,
-            warnings: 0,
-        }];
-        let bytes = bytes(&catalogue, &result, "x");
+        let bytes = bytes(&catalogue, &findings_and_files(n), "x");
         // 検証結果: severity centred, message wrapped (input: {n} findings).
         assert!(cell_xf(&bytes, sheet::ISSUES, "A2").contains(r#"horizontal="center""#));
         assert!(cell_xf(&bytes, sheet::ISSUES, "G2").contains(r#"wrapText="1""#));
@@ -337,23 +344,7 @@ fn every_sheet_lists_each_row_once_in_order() {
     // many files) once ended with their last row written twice.
     let catalogue = Catalogue::builtin();
     for n in [3, LOW_MEMORY_ROWS + 3] {
-        let mut result = empty();
-        result.findings = (0..n)
-            .map(|i| {
-                let at = CellRef::cell("a.xlsx", "入力", i as u32, 2);
-                crate::rules::VALUE_NONNUMERIC.at(at.clone(), format!("{at}: 値 {i}"))
-            })
-            .collect();
-        result.files = (0..n)
-            .map(|i| crate::consolidate::FileStatus {
-                file: format!("f{i}.xlsx"),
-                department: None,
-                failed: false,
-                values: 0,
-                errors: 0,
-                warnings: 0,
-            })
-            .collect();
+        let result = findings_and_files(n);
         for (part, rows) in row_numbers(&bytes(&catalogue, &result, "x")) {
             assert!(
                 rows.windows(2).all(|w| w[0] < w[1]),
