@@ -75,21 +75,17 @@ fn write_department(
 ) -> Result<(), XlsxError> {
     let s = &ctx.styles;
     let expected = d.expected.join(", ");
-    let mut files: Vec<String> = d
+    let shown: Vec<&str> = d
         .files
         .iter()
         .take(NAMES_PER_DEPARTMENT)
-        .map(|f| file_name(f).to_string())
+        .map(|f| file_name(f))
         .collect();
-    if let Some(more) = d
-        .files
-        .len()
-        .checked_sub(NAMES_PER_DEPARTMENT)
-        .filter(|&n| n > 0)
-    {
-        files.push(format!("ほか {more} 件（「{}」シート）", sheet::FILES));
+    let mut files = shown.join("\n");
+    let more = d.files.len().saturating_sub(NAMES_PER_DEPARTMENT);
+    if more > 0 {
+        files.push_str(&format!("\nほか {more} 件（「{}」シート）", sheet::FILES));
     }
-    let files = files.join("\n");
     let owed = d.owed.join(", ");
     sheet.write_with_format(row, 0, d.department.as_str(), &s.text)?;
     sheet.write_with_format(row, 1, d.standing.label_ja(), &s.center)?;
@@ -197,22 +193,23 @@ fn write_file(
     skipped: bool,
 ) -> Result<(), XlsxError> {
     let s = &ctx.styles;
+    let failed_format;
     let (read, read_format) = if skipped {
-        ("対象外", s.center.clone())
+        ("対象外", &s.center)
     } else if f.failed {
         let (fill, font) = style::severity_colors(crate::model::Severity::Error);
-        let format = s
+        failed_format = s
             .center
             .clone()
             .set_background_color(fill)
             .set_font_color(font);
-        ("読込失敗", format)
+        ("読込失敗", &failed_format)
     } else {
-        ("読込済", s.center.clone())
+        ("読込済", &s.center)
     };
     let dept = f.department.as_deref().unwrap_or(UNKNOWN_DEPARTMENT);
     sheet.write_with_format(row, 0, dept, &s.text)?;
-    sheet.write_with_format(row, 1, read, &read_format)?;
+    sheet.write_with_format(row, 1, read, read_format)?;
     sheet.write_with_format(row, 2, f.values as f64, &s.int)?;
     sheet.write_with_format(row, 3, f.errors as f64, &s.int)?;
     sheet.write_with_format(row, 4, f.warnings as f64, &s.int)?;

@@ -277,7 +277,7 @@ pub fn set_widths(sheet: &mut Worksheet, widths: &[f64]) -> Result<(), XlsxError
 /// # Errors
 /// `last` is Excel's last row.
 pub fn end_streamed_rows(sheet: &mut Worksheet, last: u32) -> Result<(), XlsxError> {
-    sheet.write_blank(last + 1, 0, &Format::new())?;
+    sheet.write_blank(last.saturating_add(1), 0, &Format::new())?;
     Ok(())
 }
 

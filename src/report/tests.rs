@@ -382,3 +382,19 @@ fn a_department_row_names_ten_files_and_counts_the_rest() {
     assert_eq!(twelve[9], "f10.xlsx");
     assert_eq!(twelve[10], "ほか 2 件（「読込ファイル」シート）");
 }
+
+#[test]
+fn a_file_that_could_not_be_read_is_marked_in_red() {
+    let catalogue = Catalogue::builtin();
+    let mut result = findings_and_files(2);
+    if let Some(f) = result.files.get_mut(1) {
+        f.failed = true;
+    }
+    let bytes = bytes(&catalogue, &result, "x");
+    let dumped = dump(&bytes);
+    let files = &dumped.iter().find(|(n, _)| n == sheet::FILES).unwrap().1;
+    assert_eq!(files[3][1], "読込済");
+    assert_eq!(files[4][1], "読込失敗");
+    assert!(cell_xf(&bytes, sheet::FILES, "B4").contains(r#"fillId="0""#));
+    assert!(!cell_xf(&bytes, sheet::FILES, "B5").contains(r#"fillId="0""#));
+}
