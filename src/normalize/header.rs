@@ -173,38 +173,24 @@ fn with_header_key<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
         if !n.chars().any(is_space) && !n.bytes().any(|b| b.is_ascii_uppercase()) {
             return f(key_within(n));
         }
+        let lowered = || {
+            n.chars()
+                .filter(|c| !is_space(*c))
+                .map(|c| c.to_ascii_lowercase())
+        };
         let mut buf = [0u8; STACK_KEY];
-        let lowered = n
-            .chars()
-            .filter(|c| !is_space(*c))
-            .map(|c| Some(c.to_ascii_lowercase()));
-        if let Some(text) = chars_into(&mut buf, lowered) {
+        if let Some(text) = chars_into(&mut buf, lowered().map(Some)) {
             return f(key_within(text));
         }
-        let owned = n
-            .chars()
-            .filter(|c| !is_space(*c))
-            .collect::<String>()
-            .to_ascii_lowercase();
-        f(key_within(&owned))
+        f(key_within(&lowered().collect::<String>()))
     })
 }
 
-/// The key within a text already without spaces and in lower case.
-fn key_within(text: &str) -> &str {
-    let (start, end) = key_span(text);
-    text.get(start..end).unwrap_or_default()
-}
-
-/// The byte range of the key within a compacted, lowercased text: without a leading
+/// The key within a text already without spaces and in lower case: without a leading
 /// `※` or `*`, trailing colons, and then one pair of enclosing brackets.
-fn key_span(text: &str) -> (usize, usize) {
+fn key_within(text: &str) -> &str {
     let key = text.strip_prefix(['※', '*']).unwrap_or(text);
-    let key = key.trim_end_matches(':');
-    let inner = strip_brackets(key);
-    // `inner` is a slice of `text`: its offset is the distance between their starts.
-    let start = inner.as_ptr() as usize - text.as_ptr() as usize;
-    (start, start + inner.len())
+    strip_brackets(key.trim_end_matches(':'))
 }
 
 /// The text after one of `prefixes`, without enclosing brackets, if not empty.
