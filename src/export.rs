@@ -2,10 +2,12 @@
 //! BOM so that Excel opens them, LF line ends) and summary.json. Each is built in memory
 //! here; the binary writes it atomically.
 
+use std::ops::Range;
+
 use serde::Serialize;
 
 use crate::catalogue::Catalogue;
-use crate::consolidate::{Consolidated, Status, ValueRow, Values};
+use crate::consolidate::{Consolidated, FileValues, Status, ValueRow, Values};
 use crate::evaluate::Grade;
 use crate::model::Severity;
 use crate::validate::fmt;
@@ -77,8 +79,10 @@ pub fn write_values_csv(
             .try_for_each(|(buf, rows)| {
                 buf.clear();
                 let mut w = csv_writer(std::mem::take(buf));
-                for v in rows.iter().copied().flatten() {
-                    value_row(&mut w, catalogue, v)?;
+                for (file, range) in rows {
+                    for v in file.range(range.clone()) {
+                        value_row(&mut w, catalogue, v)?;
+                    }
                 }
                 *buf = w.into_inner().map_err(|e| e.into_error())?;
                 Ok::<(), std::io::Error>(())
@@ -93,13 +97,19 @@ pub fn write_values_csv(
 /// The values in blocks of at least `size` rows (the last may be smaller), in order,
 /// each block made of pieces of the files' lists: one large file gives many blocks,
 /// many small files share one.
-fn blocks(values: &Values, size: usize) -> Vec<Vec<&[ValueRow]>> {
+fn blocks(values: &Values, size: usize) -> Vec<Vec<(&FileValues, Range<usize>)>> {
+    let size = size.max(1);
     let mut out = Vec::new();
     let mut block = Vec::new();
     let mut rows = 0;
-    for piece in values.per_file().flat_map(|list| list.chunks(size.max(1))) {
+    let pieces = values.per_file().flat_map(|list| {
+        (0..list.len())
+            .step_by(size)
+            .map(move |start| (list, start..(start + size).min(list.len())))
+    });
+    for piece in pieces {
+        rows += piece.1.len();
         block.push(piece);
-        rows += piece.len();
         if rows >= size {
             out.push(std::mem::take(&mut block));
             rows = 0;
@@ -118,21 +128,20 @@ fn csv_writer<W: std::io::Write>(buf: W) -> csv::Writer<W> {
 }
 
 /// One row of values.csv.
-fn value_row(w: &mut csv::Writer<Vec<u8>>, catalogue: &Catalogue, v: &ValueRow) -> csv::Result<()> {
-    let r = &v.record;
-    let ind = catalogue.indicator(&r.indicator_id);
+fn value_row(w: &mut csv::Writer<Vec<u8>>, catalogue: &Catalogue, v: ValueRow) -> csv::Result<()> {
+    let ind = catalogue.indicator(v.indicator_id());
     w.write_record([
-        r.indicator_id.as_ref(),
+        v.indicator_id(),
         ind.map_or("", |i| i.name.as_str()),
-        &r.period.code(),
-        &fmt(r.value),
+        &v.period().code(),
+        &fmt(v.value()),
         ind.map_or("", |i| i.unit.symbol()),
-        v.department.as_deref().unwrap_or(""),
-        &r.at.file,
-        r.at.sheet.as_deref().unwrap_or(""),
-        &r.at.a1(),
-        v.status.code(),
-        &r.raw,
+        v.department().unwrap_or(""),
+        v.file(),
+        v.sheet().unwrap_or(""),
+        &v.a1(),
+        v.status().code(),
+        v.raw(),
     ])
 }
 
@@ -255,7 +264,7 @@ pub fn exit_code(c: &Consolidated) -> i32 {
 
 /// Builds the summary.
 pub fn summary(catalogue: &Catalogue, c: &Consolidated, outputs: Outputs) -> Summary {
-    let count = |s: Status| c.values.iter().filter(|v| v.status == s).count();
+    let count = |s: Status| c.values.iter().filter(|v| v.status() == s).count();
     let (error, warning, info) = c.counts();
     let failed = c.files.iter().filter(|f| f.failed).count();
     Summary {
@@ -315,11 +324,11 @@ pub fn summary_json(summary: &Summary) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::consolidate::test_row as row;
+    use crate::values::test_file;
 
     #[test]
     fn blocks_split_large_files_and_gather_small_ones_in_order() {
-        let list = |file: &str, n: u32| (0..n).map(|i| row(file, i)).collect::<Vec<_>>();
+        let list = |file: &str, n: u32| test_file(file, 0..n);
         let values = Values::from_files(vec![
             list("a", 3),
             list("b", 0),
@@ -330,20 +339,17 @@ mod tests {
         let blocks = blocks(&values, 4);
         let sizes: Vec<Vec<usize>> = blocks
             .iter()
-            .map(|b| b.iter().map(|p| p.len()).collect())
+            .map(|b| b.iter().map(|(_, range)| range.len()).collect())
             .collect();
         // a(3)+c(4 of 10) | c(4) | c(2)+d(2) | e(1)
         assert_eq!(sizes, [vec![3, 4], vec![4], vec![2, 2], vec![1]]);
         let flat: Vec<(&str, f64)> = blocks
             .iter()
             .flatten()
-            .flat_map(|p| p.iter())
-            .map(|v| (&*v.record.at.file, v.record.value))
+            .flat_map(|(file, range)| file.range(range.clone()))
+            .map(|v| (v.file(), v.value()))
             .collect();
-        let expected: Vec<(&str, f64)> = values
-            .iter()
-            .map(|v| (&*v.record.at.file, v.record.value))
-            .collect();
+        let expected: Vec<(&str, f64)> = values.iter().map(|v| (v.file(), v.value())).collect();
         assert_eq!(flat, expected);
         assert!(super::blocks(&Values::default(), 4).is_empty());
     }

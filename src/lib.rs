@@ -16,7 +16,8 @@
 //! Around them: [`inbox`] walks the input folders and reads files in parallel,
 //! [`pipeline`] runs collect → read → consolidate, [`config`] reads `shukei.toml`,
 //! [`rules`] holds every finding's code, severity and fix hint, [`model`] the shared
-//! types (periods, units, cell references, findings).
+//! types (periods, units, cell references, findings), [`values`] the values read, kept
+//! packed file by file.
 //!
 //! The library never prints; the binary in `src/main.rs` chooses paths and writes files.
 //!
@@ -51,4 +52,5 @@ pub mod report;
 pub mod rules;
 pub mod template;
 pub mod validate;
+pub mod values;
 pub mod width;

@@ -1,15 +1,16 @@
-//! Record-level validation rules, pure: (&Catalogue, records, settings) → findings and
-//! the records that may be used.
+//! Value-level validation rules, pure: (&Catalogue, a file's values, settings) →
+//! findings and the values that may be used.
 //!
-//! A record that breaks an error-level rule (negative count, percentage outside 0–100,
+//! A value that breaks an error-level rule (negative count, percentage outside 0–100,
 //! period outside the plan or later than the reporting period) is `rejected`: it stays in
 //! values.csv with that status but never makes a figure.
 
 use foldhash::HashMap;
 
 use crate::catalogue::{Catalogue, Indicator};
-use crate::model::{Finding, Period, Record, Unit};
+use crate::model::{Finding, Period, Unit};
 use crate::rules::{self, FindingExt};
+use crate::values::{FileValues, ValueRow};
 
 /// Thresholds and ranges for validation.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -29,7 +30,7 @@ impl Default for Settings {
     }
 }
 
-/// What validation says about one record.
+/// What validation says about one value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     Ok,
@@ -37,21 +38,22 @@ pub enum Verdict {
     Rejected,
 }
 
-/// Checks one record against the value rules of its indicator.
-pub fn check_value(ind: &Indicator, rec: &Record) -> Option<Finding> {
-    let at = &rec.at;
-    let v = rec.value;
+/// Checks one value against the value rules of its indicator.
+pub fn check_value(ind: &Indicator, rec: ValueRow) -> Option<Finding> {
+    let v = rec.value();
     let finding = if v < 0.0 && !ind.allow_negative && ind.unit != Unit::None {
+        let at = rec.at();
         rules::VALUE_NEGATIVE.at(
             at.clone(),
             format!(
                 "{at}: 「{}」は負になりえませんが「{}」（{}）です",
                 ind.name,
-                rec.raw,
+                rec.raw(),
                 fmt(v)
             ),
         )
     } else if ind.unit == Unit::Percent && (v > 100.0 || (v < 0.0 && !ind.allow_negative)) {
+        let at = rec.at();
         rules::VALUE_PERCENT_RANGE.at(
             at.clone(),
             format!("{at}: 「{}」は割合（%）ですが {} です", ind.name, fmt(v)),
@@ -60,6 +62,7 @@ pub fn check_value(ind: &Indicator, rec: &Record) -> Option<Finding> {
         && v.fract().abs() > 1e-9
         && ind.aggregation != crate::catalogue::Aggregation::Mean
     {
+        let at = rec.at();
         rules::VALUE_NOT_INTEGER.at(
             at.clone(),
             format!(
@@ -72,42 +75,41 @@ pub fn check_value(ind: &Indicator, rec: &Record) -> Option<Finding> {
     } else {
         return None;
     };
-    Some(finding.indicator(&ind.id).raw(rec.raw.clone()))
+    Some(finding.indicator(&ind.id).raw(rec.raw()))
 }
 
-/// Checks a record's period against the plan and the reporting period.
+/// Checks a value's period against the plan and the reporting period.
 pub fn check_period(
     ind: &Indicator,
-    rec: &Record,
+    rec: ValueRow,
     settings: &Settings,
     reporting: Option<Period>,
 ) -> Option<Finding> {
-    let at = &rec.at;
-    let fy = rec.period.fiscal_year().0;
+    let period = rec.period();
+    let fy = period.fiscal_year().0;
     let (first, last) = settings.plan_years;
     let finding = if fy < first || fy > last {
+        let at = rec.at();
         rules::PERIOD_OUTSIDE_PLAN.at(
             at.clone(),
             format!(
                 "{at}: {} は計画期間（令和{}年度〜令和{}年度）の外です",
-                rec.period.label_ja(),
+                period.label_ja(),
                 first - 2018,
                 last - 2018
             ),
         )
-    } else if reporting.is_some_and(|r| is_after(rec.period, r)) {
+    } else if reporting.is_some_and(|r| is_after(period, r)) {
         let r = reporting.map(Period::label_ja).unwrap_or_default();
+        let at = rec.at();
         rules::PERIOD_FUTURE.at(
             at.clone(),
-            format!(
-                "{at}: {} は報告期間（{r}）より後です",
-                rec.period.label_ja()
-            ),
+            format!("{at}: {} は報告期間（{r}）より後です", period.label_ja()),
         )
     } else {
         return None;
     };
-    Some(finding.indicator(&ind.id).raw(rec.raw.clone()))
+    Some(finding.indicator(&ind.id).raw(rec.raw()))
 }
 
 /// Whether `p` starts after the reporting period `r` ends.
@@ -120,19 +122,19 @@ pub fn is_after(p: Period, r: Period) -> bool {
     }
 }
 
-/// Validates the records of one file. Returns a verdict per record (same order) and the
+/// Validates the values of one file. Returns a verdict per value (same order) and the
 /// findings, including E-VALUE-DUPLICATE for the same indicator and period given twice
 /// with different values.
 pub fn validate_file(
     catalogue: &Catalogue,
-    records: &[Record],
+    values: &FileValues,
     settings: &Settings,
     reporting: Option<Period>,
 ) -> (Vec<Verdict>, Vec<Finding>) {
-    let mut verdicts = Vec::with_capacity(records.len());
+    let mut verdicts = Vec::with_capacity(values.len());
     let mut findings = Vec::new();
-    for rec in records {
-        let Some(ind) = catalogue.indicator(&rec.indicator_id) else {
+    for rec in values.iter() {
+        let Some(ind) = catalogue.indicator(rec.indicator_id()) else {
             verdicts.push(Verdict::Rejected);
             continue;
         };
@@ -151,35 +153,37 @@ pub fn validate_file(
         }
         verdicts.push(verdict);
     }
-    findings.extend(monthly_annual(catalogue, records));
-    let mut seen: HashMap<(&str, Period), usize> = HashMap::default();
-    for (i, rec) in records.iter().enumerate() {
-        if verdicts[i] == Verdict::Rejected {
+    findings.extend(monthly_annual(catalogue, values));
+    let mut seen: HashMap<(&str, Period), (usize, ValueRow)> = HashMap::default();
+    for (i, rec) in values.iter().enumerate() {
+        if verdicts.get(i) != Some(&Verdict::Ok) {
             continue;
         }
-        match seen.get(&(rec.indicator_id.as_ref(), rec.period)) {
+        match seen.get(&(rec.indicator_id(), rec.period())) {
             None => {
-                seen.insert((rec.indicator_id.as_ref(), rec.period), i);
+                seen.insert((rec.indicator_id(), rec.period()), (i, rec));
             }
-            Some(&first) if !same(records[first].value, rec.value) => {
-                let other = &records[first];
-                let at = &rec.at;
+            Some(&(first, other)) if !same(other.value(), rec.value()) => {
+                let at = rec.at();
                 let message = format!(
                     "{at}: 「{}」{} の値が同じファイルの {} と食い違います（{} と {}）",
-                    name_of(catalogue, &rec.indicator_id),
-                    rec.period.label_ja(),
-                    other.at.a1(),
-                    fmt(other.value),
-                    fmt(rec.value)
+                    name_of(catalogue, rec.indicator_id()),
+                    rec.period().label_ja(),
+                    other.a1(),
+                    fmt(other.value()),
+                    fmt(rec.value())
                 );
                 findings.push(
                     rules::VALUE_DUPLICATE
-                        .at(at.clone(), message)
-                        .indicator(&rec.indicator_id)
-                        .raw(rec.raw.clone()),
+                        .at(at, message)
+                        .indicator(rec.indicator_id())
+                        .raw(rec.raw()),
                 );
-                verdicts[i] = Verdict::Rejected;
-                verdicts[first] = Verdict::Rejected;
+                for j in [i, first] {
+                    if let Some(verdict) = verdicts.get_mut(j) {
+                        *verdict = Verdict::Rejected;
+                    }
+                }
             }
             Some(_) => {}
         }
@@ -189,32 +193,32 @@ pub fn validate_file(
 
 /// One note per indicator for monthly values of an annual-only indicator: they are shown
 /// month by month but make no fiscal-year figure.
-fn monthly_annual(catalogue: &Catalogue, records: &[Record]) -> Vec<Finding> {
-    let mut first: Vec<(&str, &Record, usize)> = Vec::new();
-    for rec in records
+fn monthly_annual(catalogue: &Catalogue, values: &FileValues) -> Vec<Finding> {
+    let mut first: Vec<(&str, ValueRow, usize)> = Vec::new();
+    for rec in values
         .iter()
-        .filter(|r| matches!(r.period, Period::Month(_)))
+        .filter(|r| matches!(r.period(), Period::Month(_)))
     {
         let annual = catalogue
-            .indicator(&rec.indicator_id)
+            .indicator(rec.indicator_id())
             .is_some_and(|i| i.aggregation == crate::catalogue::Aggregation::Annual);
         if !annual {
             continue;
         }
         match first
             .iter_mut()
-            .find(|(id, _, _)| **id == *rec.indicator_id)
+            .find(|(id, _, _)| *id == rec.indicator_id())
         {
             Some(entry) => entry.2 += 1,
-            None => first.push((rec.indicator_id.as_ref(), rec, 1)),
+            None => first.push((rec.indicator_id(), rec, 1)),
         }
     }
     first
         .into_iter()
         .map(|(id, rec, months)| {
-            let at = &rec.at;
+            let at = rec.at();
             let message = format!("{at}: 「{}」は年度の値で評価する指標です。月の値（{months} か月分）は月次推移に表示しますが、年度の値には集計しません", name_of(catalogue, id));
-            rules::PERIOD_MONTHLY_ANNUAL.at(at.clone(), message).indicator(id).raw(rec.raw.clone())
+            rules::PERIOD_MONTHLY_ANNUAL.at(at, message).indicator(id).raw(rec.raw())
         })
         .collect()
 }
@@ -236,7 +240,16 @@ pub fn fmt(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{CellRef, FiscalYear, Month};
+    use crate::consolidate::Status;
+    use crate::model::{CellRef, FiscalYear, Month, Record};
+
+    fn pack<'a>(records: impl IntoIterator<Item = &'a Record>) -> FileValues {
+        let mut values = FileValues::default();
+        for r in records {
+            values.push(r.clone(), Status::Used);
+        }
+        values
+    }
 
     fn rec(id: &str, period: Period, value: f64) -> Record {
         Record {
@@ -263,7 +276,9 @@ mod tests {
         ];
         for (r, want) in cases {
             let ind = cat.indicator(&r.indicator_id).unwrap();
-            assert_eq!(check_value(ind, &r).map(|f| f.code), want, "input: {r:?}");
+            let packed = pack([&r]);
+            let got = packed.get(0).and_then(|v| check_value(ind, v));
+            assert_eq!(got.map(|f| f.code), want, "input: {r:?}");
         }
     }
 
@@ -306,7 +321,11 @@ mod tests {
         ];
         for (r, reporting, want) in cases {
             let ind = cat.indicator(&r.indicator_id).unwrap();
-            let got = check_period(ind, &r, &Settings::default(), reporting).map(|f| f.code);
+            let packed = pack([&r]);
+            let got = packed
+                .get(0)
+                .and_then(|v| check_period(ind, v, &Settings::default(), reporting))
+                .map(|f| f.code);
             assert_eq!(got, want, "input: {r:?} {reporting:?}");
         }
     }
@@ -320,7 +339,7 @@ mod tests {
             rec("31-0-5", m(5), 51.0),
             rec("30-2-1", m(4), 3.0),
         ];
-        let (_, findings) = validate_file(&cat, &records, &Settings::default(), None);
+        let (_, findings) = validate_file(&cat, &pack(&records), &Settings::default(), None);
         assert_eq!(
             findings.iter().map(|f| f.code).collect::<Vec<_>>(),
             ["I-PERIOD-MONTHLY-ANNUAL"]
@@ -341,7 +360,7 @@ mod tests {
             rec("30-2-2", FY24, 5.0),
             rec("30-2-2", FY24, 5.0),
         ];
-        let (verdicts, findings) = validate_file(&cat, &records, &Settings::default(), None);
+        let (verdicts, findings) = validate_file(&cat, &pack(&records), &Settings::default(), None);
         assert_eq!(
             verdicts,
             [

@@ -71,14 +71,14 @@ impl Logger {
                 "status": state,
                 "file": sub.file,
                 "department": sub.department,
-                "values": sub.records.len(),
+                "values": sub.values.len(),
                 "issues": sub.findings.len(),
             })
             .to_string(),
             LogFormat::Text => format!(
                 "shukei: {state}: {} ({} values, {} issues)",
                 sub.file,
-                sub.records.len(),
+                sub.values.len(),
                 sub.findings.len()
             ),
         };

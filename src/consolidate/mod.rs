@@ -14,18 +14,15 @@ use rayon::prelude::*;
 use crate::catalogue::{Aggregation, Catalogue, Indicator};
 use crate::evaluate::{evaluate, Evaluation};
 use crate::ingest::Submission;
-use crate::model::{CellRef, Finding, FiscalYear, Month, Period, Record, Severity};
+use crate::model::{CellRef, Finding, FiscalYear, Month, Period, Severity};
 use crate::rules::{self, FindingExt};
 use crate::validate::{fmt, same, validate_file, Settings, Verdict};
 
 mod status;
-mod values;
 
+pub use crate::values::{FileValues, ValueRow, Values};
 use status::{department_statuses, file_statuses, reported};
 pub use status::{DepartmentStatus, FileStatus, Standing};
-#[cfg(test)]
-pub(crate) use values::test_row;
-pub use values::Values;
 
 /// What happened to a value read from a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -50,15 +47,6 @@ impl Status {
             Status::Rejected => "rejected",
         }
     }
-}
-
-/// A value as it appears in values.csv.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValueRow {
-    pub record: Record,
-    /// The department of the file (shared by all its values).
-    pub department: Option<Arc<str>>,
-    pub status: Status,
 }
 
 /// Where a figure came from.
@@ -176,30 +164,23 @@ pub fn consolidate(
 ) -> Consolidated {
     submissions.sort_by(|a, b| a.file.cmp(&b.file));
     let period = period.or_else(|| latest_period(&submissions, settings));
-    // Each file is checked on its own, in parallel, and its records become its values
-    // there (moved, not copied: a large batch holds millions); the findings are then
-    // gathered in file order. The submissions keep their file facts for the statuses.
-    let checked: Vec<(Vec<ValueRow>, Vec<Finding>)> = submissions
+    // Each file is checked on its own, in parallel, and its values are moved out of its
+    // submission (a large batch holds millions); the findings are then gathered in file
+    // order. The submissions keep their file facts for the statuses.
+    let checked: Vec<(FileValues, Vec<Finding>)> = submissions
         .par_iter_mut()
         .map(|sub| {
             let mut found = std::mem::take(&mut sub.findings);
             found.extend(responsibility(catalogue, sub));
-            let (verdicts, checks) = validate_file(catalogue, &sub.records, settings, period);
+            let (verdicts, checks) = validate_file(catalogue, &sub.values, settings, period);
             found.extend(checks);
-            let department: Option<Arc<str>> = sub.department.as_deref().map(Arc::from);
-            let rows = std::mem::take(&mut sub.records)
-                .into_iter()
-                .zip(verdicts)
-                .map(|(record, verdict)| ValueRow {
-                    record,
-                    department: department.clone(),
-                    status: if verdict == Verdict::Rejected {
-                        Status::Rejected
-                    } else {
-                        Status::Used
-                    },
-                })
-                .collect();
+            let mut rows = std::mem::take(&mut sub.values);
+            rows.set_department(sub.department.as_deref().map(Arc::from));
+            for (i, verdict) in verdicts.into_iter().enumerate() {
+                if verdict == Verdict::Rejected {
+                    rows.set_status(i, Status::Rejected);
+                }
+            }
             (rows, found)
         })
         .collect();
@@ -279,7 +260,7 @@ fn latest_period(subs: &[Submission], settings: &Settings) -> Option<Period> {
     let (first, last) = settings.plan_years;
     let (month, year) = subs
         .iter()
-        .flat_map(|s| s.records.iter().map(|r| r.period))
+        .flat_map(|s| s.values.iter().map(|v| v.period()))
         .filter(|p| (first..=last).contains(&p.fiscal_year().0))
         .fold((None, None), |(month, year), p| match p {
             Period::Month(_) => (month.max(Some(p)), year),
@@ -292,27 +273,27 @@ fn latest_period(subs: &[Submission], settings: &Settings) -> Option<Period> {
 /// W-DEPARTMENT-UNKNOWN once for a file with values but no department.
 fn responsibility(catalogue: &Catalogue, sub: &Submission) -> Vec<Finding> {
     let Some(dept) = &sub.department else {
-        if sub.records.is_empty() {
+        if sub.values.is_empty() {
             return Vec::new();
         }
         let at = CellRef::file(sub.file.as_str());
         let message = format!("{at}: 提出した課が分かりません（ファイル名・フォルダ名に課名がありません）。担当課の確認と差し戻しができません");
         return vec![rules::DEPARTMENT_UNKNOWN.at(at, message)];
     };
-    sub.records
+    sub.values
         .iter()
         .filter_map(|rec| {
-            let ind = catalogue.indicator(&rec.indicator_id)?;
+            let ind = catalogue.indicator(rec.indicator_id())?;
             (ind.department != *dept).then(|| {
-                let at = &rec.at;
+                let at = rec.at();
                 let message = format!(
                     "{at}: 「{}」の担当は{}ですが、{}から提出されています",
                     ind.name, ind.department, dept
                 );
                 rules::DEPARTMENT_NOT_RESPONSIBLE
-                    .at(at.clone(), message)
+                    .at(at, message)
                     .indicator(&ind.id)
-                    .raw(rec.raw.clone())
+                    .raw(rec.raw())
             })
         })
         .collect()
@@ -325,7 +306,7 @@ fn responsibility(catalogue: &Catalogue, sub: &Submission) -> Vec<Finding> {
 type Groups = Vec<((String, Period), Vec<usize>)>;
 
 fn group_used(values: &Values) -> Groups {
-    let lists: Vec<(usize, &[ValueRow])> = values
+    let lists: Vec<(usize, &FileValues)> = values
         .per_file()
         .scan(0, |start, list| {
             let first = *start;
@@ -343,9 +324,9 @@ fn group_used(values: &Values) -> Groups {
             let mut groups: BTreeMap<(&str, Period), Vec<usize>> = BTreeMap::new();
             for &(first, list) in run {
                 for (j, v) in list.iter().enumerate() {
-                    if v.status == Status::Used {
+                    if v.status() == Status::Used {
                         groups
-                            .entry((v.record.indicator_id.as_ref(), v.record.period))
+                            .entry((v.indicator_id(), v.period()))
                             .or_default()
                             .push(first + j);
                     }
@@ -401,12 +382,16 @@ fn resolve(
 /// The figure of values that all agree (the first one's cell as its source), or `None`
 /// when they differ or there are none.
 fn agreed(values: &Values, idx: &[usize]) -> Option<Figure> {
-    let first = &values[*idx.first()?].record;
+    let first = values.get(*idx.first()?)?;
     idx.iter()
-        .all(|&i| same(values[i].record.value, first.value))
+        .all(|&i| {
+            values
+                .get(i)
+                .is_some_and(|v| same(v.value(), first.value()))
+        })
         .then(|| Figure {
-            value: first.value,
-            source: Source::Reported(first.at.clone()),
+            value: first.value(),
+            source: Source::Reported(first.at()),
         })
 }
 
@@ -418,45 +403,45 @@ fn newest_per_department(
     members: &[usize],
     findings: &mut Vec<Finding>,
 ) -> Vec<usize> {
-    let mut by_dept: BTreeMap<Option<Arc<str>>, Vec<usize>> = BTreeMap::new();
+    let mut by_dept: BTreeMap<Option<&str>, Vec<(usize, ValueRow)>> = BTreeMap::new();
     for &i in members {
-        by_dept
-            .entry(values[i].department.clone())
-            .or_default()
-            .push(i);
+        if let Some(v) = values.get(i) {
+            by_dept.entry(v.department()).or_default().push((i, v));
+        }
     }
     let mut winners = Vec::new();
-    for (_, idx) in by_dept {
-        let Some(&newest) = idx.iter().max_by(|&&a, &&b| {
-            let rank_of = |i: usize| rank.get(&*values[i].record.at.file).copied();
-            rank_of(a)
-                .cmp(&rank_of(b))
-                .then(values[a].record.at.file.cmp(&values[b].record.at.file))
+    let mut superseded = Vec::new();
+    for (_, rows) in by_dept {
+        let Some(&(newest, new)) = rows.iter().max_by(|(_, a), (_, b)| {
+            let rank_of = |v: &ValueRow| rank.get(v.file()).copied();
+            rank_of(a).cmp(&rank_of(b)).then(a.file().cmp(b.file()))
         }) else {
             continue;
         };
-        for &i in &idx {
-            if i != newest && !same(values[i].record.value, values[newest].record.value) {
-                values[i].status = Status::Superseded;
-                let (old, new) = (&values[i].record, &values[newest].record);
+        for &(i, old) in &rows {
+            if i != newest && !same(old.value(), new.value()) {
+                superseded.push(i);
+                let at = old.at();
                 let message = format!(
-                    "{}: {} の値 {} は、新しい提出 {}!{} の値 {} で置き換えました",
-                    old.at,
-                    old.period.label_ja(),
-                    fmt(old.value),
-                    new.at.file,
-                    new.at.a1(),
-                    fmt(new.value)
+                    "{at}: {} の値 {} は、新しい提出 {}!{} の値 {} で置き換えました",
+                    old.period().label_ja(),
+                    fmt(old.value()),
+                    new.file(),
+                    new.a1(),
+                    fmt(new.value())
                 );
                 findings.push(
                     rules::SUPERSEDED
-                        .at(old.at.clone(), message)
-                        .indicator(&old.indicator_id)
-                        .raw(old.raw.clone()),
+                        .at(at, message)
+                        .indicator(old.indicator_id())
+                        .raw(old.raw()),
                 );
             }
         }
         winners.push(newest);
+    }
+    for i in superseded {
+        values.set_status(i, Status::Superseded);
     }
     winners
 }
@@ -467,35 +452,37 @@ fn conflict(
     winners: &[usize],
     findings: &mut Vec<Finding>,
 ) {
-    let listing: Vec<String> = winners
+    let rows: Vec<ValueRow> = winners.iter().filter_map(|&i| values.get(i)).collect();
+    let listing: Vec<String> = rows
         .iter()
-        .map(|&i| {
+        .map(|v| {
             format!(
                 "{}: {}（{}）",
-                values[i].department.as_deref().unwrap_or("課不明"),
-                fmt(values[i].record.value),
-                values[i].record.at
+                v.department().unwrap_or("課不明"),
+                fmt(v.value()),
+                v.at()
             )
         })
         .collect();
-    for &i in winners {
-        values[i].status = Status::Conflict;
-        let rec = &values[i].record;
+    for v in &rows {
         let name = catalogue
-            .indicator(&rec.indicator_id)
+            .indicator(v.indicator_id())
             .map_or("", |x| x.name.as_str());
+        let at = v.at();
         let message = format!(
-            "{}: 「{name}」{} の値が課によって食い違うため、集計値を決めていません — {}",
-            rec.at,
-            rec.period.label_ja(),
+            "{at}: 「{name}」{} の値が課によって食い違うため、集計値を決めていません — {}",
+            v.period().label_ja(),
             listing.join(" / ")
         );
         findings.push(
             rules::CONFLICT
-                .at(rec.at.clone(), message)
-                .indicator(&rec.indicator_id)
-                .raw(rec.raw.clone()),
+                .at(at, message)
+                .indicator(v.indicator_id())
+                .raw(v.raw()),
         );
+    }
+    for &i in winners {
+        values.set_status(i, Status::Conflict);
     }
 }
 
@@ -538,11 +525,11 @@ fn add_year_figures(
         match figures.get(&key) {
             Some(year) if list.len() as u8 >= 12 && !close(year.value, value) => {
                 if let Some(row) = values.iter().find(|v| {
-                    *v.record.indicator_id == *id
-                        && v.record.period == Period::Year(fy)
-                        && v.status == Status::Used
+                    v.indicator_id() == id
+                        && v.period() == Period::Year(fy)
+                        && v.status() == Status::Used
                 }) {
-                    let at = &row.record.at;
+                    let at = row.at();
                     let message = format!(
                         "{at}: 「{}」{} の値 {} が月の値から求めた {} と異なります",
                         ind.name,
@@ -552,9 +539,9 @@ fn add_year_figures(
                     );
                     findings.push(
                         rules::YEAR_MONTH_MISMATCH
-                            .at(at.clone(), message)
+                            .at(at, message)
                             .indicator(&id)
-                            .raw(row.record.raw.clone()),
+                            .raw(row.raw()),
                     );
                 }
             }
@@ -614,12 +601,12 @@ fn series_checks(
     groups: &Groups,
     settings: &Settings,
 ) -> Vec<Finding> {
-    let mut series: BTreeMap<&str, BTreeMap<Period, &ValueRow>> = BTreeMap::new();
+    let mut series: BTreeMap<&str, BTreeMap<Period, ValueRow>> = BTreeMap::new();
     for ((id, period), members) in groups {
         let first = members
             .iter()
             .filter_map(|&i| values.get(i))
-            .find(|v| v.status == Status::Used);
+            .find(|v| v.status() == Status::Used);
         if let Some(v) = first {
             series.entry(id.as_str()).or_default().insert(*period, v);
         }
@@ -629,43 +616,41 @@ fn series_checks(
         let Some(ind) = catalogue.indicator(id) else {
             continue;
         };
-        let months: Vec<&ValueRow> = points
+        let months: Vec<ValueRow> = points
             .iter()
             .filter(|(p, _)| matches!(p, Period::Month(_)))
             .map(|(_, v)| *v)
             .collect();
-        let years: Vec<&ValueRow> = points
+        let years: Vec<ValueRow> = points
             .iter()
             .filter(|(p, _)| matches!(p, Period::Year(_)))
             .map(|(_, v)| *v)
             .collect();
         for pair in months.windows(2).chain(years.windows(2)) {
-            let (prev, next) = (&pair[0].record, &pair[1].record);
-            let at = &next.at;
-            let rule = if ind.cumulative && next.value < prev.value - 1e-9 {
+            let [prev, next] = pair else {
+                continue;
+            };
+            let rule = if ind.cumulative && next.value() < prev.value() - 1e-9 {
                 Some((rules::CUMULATIVE_DECREASE, "累計の", "減っています"))
-            } else if matches!(next.period, Period::Month(_))
+            } else if matches!(next.period(), Period::Month(_))
                 && matches!(ind.aggregation, Aggregation::Sum | Aggregation::Mean)
-                && is_jump(prev.value, next.value, settings.jump_factor)
+                && is_jump(prev.value(), next.value(), settings.jump_factor)
             {
                 Some((rules::MONTHLY_JUMP, "", "大きく変化しています"))
             } else {
                 None
             };
             if let Some((rule, prefix, change)) = rule {
+                let at = next.at();
                 let message = format!(
                     "{at}: {prefix}「{}」が {} の {} から {} の {} に{change}",
                     ind.name,
-                    prev.period.label_ja(),
-                    fmt(prev.value),
-                    next.period.label_ja(),
-                    fmt(next.value)
+                    prev.period().label_ja(),
+                    fmt(prev.value()),
+                    next.period().label_ja(),
+                    fmt(next.value())
                 );
-                out.push(
-                    rule.at(at.clone(), message)
-                        .indicator(id)
-                        .raw(next.raw.clone()),
-                );
+                out.push(rule.at(at, message).indicator(id).raw(next.raw()));
             }
         }
     }

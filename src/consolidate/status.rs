@@ -65,8 +65,8 @@ pub(super) fn file_statuses(
     // (values, errors, warnings) per file name.
     let mut counts: HashMap<&str, (usize, usize, usize)> = HashMap::with_capacity(subs.len());
     for list in values.per_file() {
-        if let Some(v) = list.first() {
-            counts.entry(&*v.record.at.file).or_default().0 += list.len();
+        if let Some(v) = list.get(0) {
+            counts.entry(v.file()).or_default().0 += list.len();
         }
     }
     for f in findings {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::CellRef;
+use crate::model::{CellRef, Record};
 
 const FY24: Period = Period::Year(FiscalYear(2024));
 
@@ -28,17 +28,20 @@ fn sub(file: &str, dept: &str, date: Option<u32>, records: &[(&str, Period, f64)
         failed: false,
         tables: 1,
         template: None,
-        records: records
-            .iter()
-            .enumerate()
-            .map(|(i, (id, period, value))| Record {
-                indicator_id: (*id).into(),
-                period: *period,
-                value: *value,
-                raw: fmt(*value),
-                at: CellRef::cell(file, "s", i as u32 + 1, 2),
-            })
-            .collect(),
+        values: {
+            let mut values = FileValues::default();
+            for (i, (id, period, value)) in records.iter().enumerate() {
+                let record = Record {
+                    indicator_id: (*id).into(),
+                    period: *period,
+                    value: *value,
+                    raw: fmt(*value),
+                    at: CellRef::cell(file, "s", i as u32 + 1, 2),
+                };
+                values.push(record, Status::Used);
+            }
+            values
+        },
         findings: Vec::new(),
     }
 }
@@ -64,7 +67,7 @@ fn equal_values_from_two_departments_agree() {
         c.year_figure("30-3-4", FiscalYear(2024)).map(|f| f.value),
         Some(400.0)
     );
-    assert!(c.values.iter().all(|v| v.status == Status::Used));
+    assert!(c.values.iter().all(|v| v.status() == Status::Used));
 }
 
 #[test]
@@ -77,7 +80,7 @@ fn two_departments_in_conflict_give_no_figure() {
         None,
     );
     assert_eq!(c.year_figure("30-3-4", FiscalYear(2024)), None);
-    assert!(c.values.iter().all(|v| v.status == Status::Conflict));
+    assert!(c.values.iter().all(|v| v.status() == Status::Conflict));
     assert_eq!(
         codes(&c)
             .iter()
@@ -113,12 +116,8 @@ fn a_newer_file_of_the_same_department_supersedes_the_older() {
         c.year_figure("33-0-1", FiscalYear(2024)).map(|f| f.value),
         Some(89.1)
     );
-    let old_row = c
-        .values
-        .iter()
-        .find(|v| v.record.at.file.contains("1105"))
-        .unwrap();
-    assert_eq!(old_row.status, Status::Superseded);
+    let old_row = c.values.iter().find(|v| v.file().contains("1105")).unwrap();
+    assert_eq!(old_row.status(), Status::Superseded);
     assert_eq!(codes(&c), ["I-SUPERSEDED"]);
 }
 

@@ -206,7 +206,7 @@ pub(crate) struct Scope<'a> {
     /// Findings on other departments' values of its indicators.
     pub others: Vec<&'a Finding>,
     /// Its values, by file, sheet and cell.
-    pub values: Vec<&'a ValueRow>,
+    pub values: Vec<ValueRow<'a>>,
 }
 
 impl<'a> Scope<'a> {
@@ -230,12 +230,8 @@ impl<'a> Scope<'a> {
             .iter()
             .filter(|f| !is_own(&f.at.file) && is_cross_department(f, &responsible))
             .collect();
-        let mut values: Vec<&ValueRow> = result
-            .values
-            .iter()
-            .filter(|v| is_own(&v.record.at.file))
-            .collect();
-        values.sort_by(|a, b| a.record.at.cmp(&b.record.at));
+        let mut values: Vec<ValueRow> = result.values.iter().filter(|v| is_own(v.file())).collect();
+        values.sort_by(|a, b| a.place_key().cmp(&b.place_key()));
         Scope {
             files,
             own,

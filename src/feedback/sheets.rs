@@ -335,7 +335,7 @@ pub(crate) fn write_values(
     let mut rows: Vec<Row> = scope
         .values
         .iter()
-        .map(|v| value_row(ctx, v, &scope.own))
+        .map(|v| value_row(ctx, *v, &scope.own))
         .collect();
     if rows.is_empty() {
         rows.push(Row::new(vec![
@@ -356,27 +356,26 @@ pub(crate) fn write_values(
     )
 }
 
-fn value_row(ctx: &Context, v: &ValueRow, own: &[&Finding]) -> Row {
-    let r = &v.record;
-    let ind = ctx.catalogue.indicator(&r.indicator_id);
-    let here: Vec<&Finding> = own.iter().copied().filter(|f| f.at == r.at).collect();
+fn value_row(ctx: &Context, v: ValueRow, own: &[&Finding]) -> Row {
+    let ind = ctx.catalogue.indicator(v.indicator_id());
+    let here: Vec<&Finding> = own.iter().copied().filter(|f| v.is_at(&f.at)).collect();
     let cells = vec![
-        Value::Text(r.indicator_id.to_string()),
+        Value::Text(v.indicator_id().to_string()),
         Value::Text(ind.map_or_else(String::new, |i| i.name.clone())),
-        Value::Text(r.period.label_ja()),
-        Value::Number(r.value),
+        Value::Text(v.period().label_ja()),
+        Value::Number(v.value()),
         Value::from(ind.map_or("", |i| unit_label(i.unit.symbol()))),
-        Value::Text(r.raw.clone()),
-        Value::Text(file_name(&r.at.file)),
-        Value::Text(r.at.sheet.as_deref().unwrap_or_default().to_string()),
-        Value::Text(r.at.a1()),
-        Value::from(status_label(v.status)),
+        Value::Text(v.raw().to_string()),
+        Value::Text(file_name(v.file())),
+        Value::Text(v.sheet().unwrap_or_default().to_string()),
+        Value::Text(v.a1()),
+        Value::from(status_label(v.status())),
         Value::Text(finding_titles(&here)),
     ];
     let worst = here.iter().map(|f| f.severity).min();
     let fill = match worst {
         Some(s) => severity_fill(s).or(Some(table::FILL_INFO)),
-        None => status_fill(v.status),
+        None => status_fill(v.status()),
     };
     let note = (!here.is_empty()).then(|| (3, note_text(&here)));
     Row { cells, fill, note }
@@ -483,6 +482,6 @@ fn sender_of(result: &Consolidated, file: &str) -> String {
 
 /// The note a value row gets, for tests (calamine does not read notes).
 #[cfg(test)]
-pub(crate) fn test_value_note(ctx: &Context, v: &ValueRow, own: &[&Finding]) -> Option<String> {
+pub(crate) fn test_value_note(ctx: &Context, v: ValueRow, own: &[&Finding]) -> Option<String> {
     value_row(ctx, v, own).note.map(|(_, text)| text)
 }

@@ -168,7 +168,7 @@ fn values_sheet_shows_status_and_notes_problem_cells() {
     let noted = scope
         .values
         .iter()
-        .filter(|v| sheets::test_value_note(&ctx, v, &scope.own).is_some())
+        .filter(|v| sheets::test_value_note(&ctx, **v, &scope.own).is_some())
         .count();
     // superseded D2, the two not-responsible D4 cells, and the cells with a unit typed
     // into the number (MR-UNIT-IN-CELL: D5 and D7 of both files)

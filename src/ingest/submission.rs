@@ -4,8 +4,10 @@
 use std::path::Path;
 
 use crate::catalogue::Catalogue;
-use crate::model::{CellRef, Finding, Record};
+use crate::consolidate::Status;
+use crate::model::{CellRef, Finding};
 use crate::rules::{self, FindingExt};
+use crate::values::FileValues;
 
 use super::extract::Extractor;
 use super::grid::{Format, Visibility, Workbook};
@@ -31,7 +33,9 @@ pub struct Submission {
     pub failed: bool,
     /// Number of tables found.
     pub tables: usize,
-    pub records: Vec<Record>,
+    /// The values read, packed as each table is read (every one `Used` until the
+    /// values are checked and consolidated).
+    pub values: FileValues,
     pub findings: Vec<Finding>,
     /// The metadata of a `shukei template` workbook, when the file is one.
     pub template: Option<TemplateMeta>,
@@ -48,7 +52,7 @@ impl Submission {
             encoding: None,
             failed: false,
             tables: 0,
-            records: Vec::new(),
+            values: FileValues::default(),
             findings: Vec::new(),
             template: None,
         }
@@ -180,7 +184,9 @@ pub fn scan_workbook(
     }
     sub.template = template;
     sub.tables = tables;
-    sub.records.append(&mut ex.records);
+    for record in ex.records.drain(..) {
+        sub.values.push(record, Status::Used);
+    }
     sub.findings.append(&mut ex.findings);
 }
 

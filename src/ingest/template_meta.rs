@@ -231,11 +231,7 @@ mod tests {
         sub.findings.clear();
         scan_workbook(&mut sub, &wb, &catalogue, &matcher);
         assert_eq!(sub.department.as_deref(), Some("人事課"));
-        let ids: Vec<&str> = sub
-            .records
-            .iter()
-            .map(|r| r.indicator_id.as_ref())
-            .collect();
+        let ids: Vec<&str> = sub.values.iter().map(|v| v.indicator_id()).collect();
         assert_eq!(ids, ["32-0-1"]);
         let codes: Vec<&str> = sub.findings.iter().map(|f| f.code).collect();
         assert_eq!(

@@ -1,0 +1,451 @@
+//! The values of a run, kept file by file and packed.
+//!
+//! A value is made as a [`Record`] while a table is read: names shared as `Arc<str>`,
+//! its cell text in a `String` of its own. Kept that way, a value cost 144 bytes and a
+//! heap block, and a run keeps every value to the end (a million for 20 sheets of
+//! 50,000 rows; 150,000 for 8,000 small files, then the largest part of the memory).
+//! So each file's records are packed as soon as the file is read: a value is 48 bytes,
+//! its indicator and place numbers into its file's short lists, its cell text a range
+//! of the file's one text buffer, and the file's department is kept once.
+//! [`ValueRow`] reads a packed value back.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::consolidate::Status;
+use crate::model::{a1, CellRef, Period, Record};
+
+/// Every value read, file by file in the order of the files.
+///
+/// Values are also numbered across files (`get(i)`), in the same order as
+/// [`Values::iter`].
+///
+/// ```
+/// use shukei::consolidate::Values;
+/// let values = Values::default();
+/// assert!(values.is_empty() && values.get(0).is_none());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Values {
+    files: Vec<FileValues>,
+    /// The number of the first value of each file's list.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+/// One file's values, packed (see the module's notes).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileValues {
+    department: Option<Arc<str>>,
+    /// The distinct indicator IDs, in order of first use.
+    ids: Vec<Arc<str>>,
+    /// The distinct (file, sheet) places, in order of first use (one file, a sheet or
+    /// a few: a list is shorter than a map).
+    places: Vec<(Arc<str>, Option<Arc<str>>)>,
+    /// Every value's cell text, one after the other.
+    text: String,
+    rows: Vec<Packed>,
+}
+
+/// One value: numbers into its [`FileValues`]' lists.
+#[derive(Debug, Clone, PartialEq)]
+struct Packed {
+    value: f64,
+    /// Its cell text: `text[raw.0 as usize..raw.1 as usize]`.
+    raw: (u32, u32),
+    cell: Option<(u32, u32)>,
+    period: Period,
+    id: u32,
+    place: u32,
+    status: Status,
+}
+
+impl FileValues {
+    /// Sets the department of the file (known once the whole file is read: a template
+    /// names it in its metadata sheet).
+    pub fn set_department(&mut self, department: Option<Arc<str>>) {
+        self.department = department;
+    }
+
+    /// Sets the status of value `i` of this file (past the end: nothing).
+    pub fn set_status(&mut self, i: usize, status: Status) {
+        if let Some(row) = self.rows.get_mut(i) {
+            row.status = status;
+        }
+    }
+
+    /// Packs a record with its status.
+    pub fn push(&mut self, record: Record, status: Status) {
+        let Record {
+            indicator_id,
+            period,
+            value,
+            raw,
+            at,
+        } = record;
+        let CellRef { file, sheet, cell } = at;
+        let id = intern(&mut self.ids, indicator_id, |a, b| a == b);
+        let place = intern(&mut self.places, (file, sheet), |a, b| {
+            a.0 == b.0 && a.1 == b.1
+        });
+        // A file's text stays far below 4 GiB (the input limits); past that a value
+        // would keep an empty text rather than a wrong one.
+        let start = self.text.len();
+        self.text.push_str(&raw);
+        let raw = match (u32::try_from(start), u32::try_from(self.text.len())) {
+            (Ok(start), Ok(end)) => (start, end),
+            _ => (0, 0),
+        };
+        self.rows.push(Packed {
+            value,
+            raw,
+            cell,
+            period,
+            id,
+            place,
+            status,
+        });
+    }
+
+    /// The number of values.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether the file has no values.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The value at `i` of this file.
+    pub fn get(&self, i: usize) -> Option<ValueRow<'_>> {
+        Some(ValueRow {
+            file: self,
+            row: self.rows.get(i)?,
+        })
+    }
+
+    /// The values in `range` (positions of this file, cut to its length).
+    pub fn range(&self, range: Range<usize>) -> impl Iterator<Item = ValueRow<'_>> + '_ {
+        let end = range.end.min(self.rows.len());
+        self.rows
+            .get(range.start.min(end)..end)
+            .unwrap_or_default()
+            .iter()
+            .map(move |row| ValueRow { file: self, row })
+    }
+
+    /// Every value of the file.
+    pub fn iter(&self) -> impl Iterator<Item = ValueRow<'_>> + '_ {
+        self.range(0..self.rows.len())
+    }
+}
+
+/// The position of `item` in `list`, added at the end when it is new. Names come
+/// shared, so the last one is checked first by pointer: a file's values mostly repeat
+/// the previous value's indicator and place.
+fn intern<T: SharedKey>(list: &mut Vec<T>, item: T, eq: impl Fn(&T, &T) -> bool) -> u32 {
+    let found = match list.last() {
+        Some(last) if last.same_pointer(&item) => Some(list.len() - 1),
+        _ => list.iter().position(|x| eq(x, &item)),
+    };
+    let i = found.unwrap_or_else(|| {
+        list.push(item);
+        list.len() - 1
+    });
+    // More than 4 billion distinct names in one file cannot be read within the limits.
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// Names compared by pointer first.
+trait SharedKey {
+    fn same_pointer(&self, other: &Self) -> bool;
+}
+
+impl SharedKey for Arc<str> {
+    fn same_pointer(&self, other: &Self) -> bool {
+        Arc::ptr_eq(self, other)
+    }
+}
+
+impl SharedKey for (Arc<str>, Option<Arc<str>>) {
+    fn same_pointer(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+            && match (&self.1, &other.1) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+}
+
+/// A value as it appears in values.csv: read from its file's packed list.
+#[derive(Debug, Clone, Copy)]
+pub struct ValueRow<'a> {
+    file: &'a FileValues,
+    row: &'a Packed,
+}
+
+impl<'a> ValueRow<'a> {
+    /// The indicator ID.
+    pub fn indicator_id(&self) -> &'a str {
+        self.file.ids.get(self.row.id as usize).map_or("", |s| s)
+    }
+
+    pub fn period(&self) -> Period {
+        self.row.period
+    }
+
+    /// In the catalogue's unit.
+    pub fn value(&self) -> f64 {
+        self.row.value
+    }
+
+    /// The cell's text as the department wrote it.
+    pub fn raw(&self) -> &'a str {
+        let (start, end) = self.row.raw;
+        self.file
+            .text
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
+    fn place(&self) -> Option<&'a (Arc<str>, Option<Arc<str>>)> {
+        self.file.places.get(self.row.place as usize)
+    }
+
+    /// The file the value was read from.
+    pub fn file(&self) -> &'a str {
+        self.place().map_or("", |(file, _)| file)
+    }
+
+    pub fn sheet(&self) -> Option<&'a str> {
+        self.place().and_then(|(_, sheet)| sheet.as_deref())
+    }
+
+    /// 0-based absolute row and column.
+    pub fn cell(&self) -> Option<(u32, u32)> {
+        self.row.cell
+    }
+
+    /// The cell in A1 form (`D12`), or `""` when the value has no cell.
+    pub fn a1(&self) -> String {
+        self.row.cell.map_or_else(String::new, |(r, c)| a1(r, c))
+    }
+
+    /// Where the value was read (names shared with the file's other values).
+    pub fn at(&self) -> CellRef {
+        let (file, sheet) = self.place().cloned().unwrap_or_default();
+        CellRef {
+            file,
+            sheet,
+            cell: self.row.cell,
+        }
+    }
+
+    /// Whether `at` is this value's place.
+    pub fn is_at(&self, at: &CellRef) -> bool {
+        self.row.cell == at.cell && self.file() == &*at.file && self.sheet() == at.sheet.as_deref()
+    }
+
+    /// File, sheet and cell, ordered as [`CellRef`]s are.
+    pub fn place_key(&self) -> (&'a str, Option<&'a str>, Option<(u32, u32)>) {
+        (self.file(), self.sheet(), self.row.cell)
+    }
+
+    /// The department of the file.
+    pub fn department(&self) -> Option<&'a str> {
+        self.file.department.as_deref()
+    }
+
+    pub fn status(&self) -> Status {
+        self.row.status
+    }
+}
+
+impl Values {
+    /// The values of each file, in file order.
+    pub fn from_files(files: Vec<FileValues>) -> Self {
+        let mut starts = Vec::with_capacity(files.len());
+        let mut len = 0;
+        for list in &files {
+            starts.push(len);
+            len += list.len();
+        }
+        Values { files, starts, len }
+    }
+
+    /// The number of values.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are no values.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Every value, file by file.
+    pub fn iter(&self) -> impl Iterator<Item = ValueRow<'_>> + '_ {
+        self.files.iter().flat_map(FileValues::iter)
+    }
+
+    /// Each file's values (a file without values gives an empty list).
+    pub fn per_file(&self) -> impl Iterator<Item = &FileValues> + '_ {
+        self.files.iter()
+    }
+
+    /// The value numbered `i`.
+    pub fn get(&self, i: usize) -> Option<ValueRow<'_>> {
+        let (file, at) = self.locate(i)?;
+        self.files.get(file)?.get(at)
+    }
+
+    /// Sets the status of value `i` (a number past the end changes nothing).
+    pub fn set_status(&mut self, i: usize, status: Status) {
+        if let Some((file, at)) = self.locate(i) {
+            if let Some(list) = self.files.get_mut(file) {
+                list.set_status(at, status);
+            }
+        }
+    }
+
+    /// The list and position of value `i`: the last list starting at or before it
+    /// (lists of files without values start where the next one does).
+    fn locate(&self, i: usize) -> Option<(usize, usize)> {
+        if i >= self.len {
+            return None;
+        }
+        let file = self.starts.partition_point(|&s| s <= i).checked_sub(1)?;
+        Some((file, i - self.starts.get(file)?))
+    }
+}
+
+/// One file's list of used values `n` of 30-0-1 for FY2024, at row `n` of sheet `s`
+/// (for tests).
+#[cfg(test)]
+pub(crate) fn test_file(file: &str, rows: impl IntoIterator<Item = u32>) -> FileValues {
+    let file: Arc<str> = Arc::from(file);
+    let mut list = FileValues::default();
+    for n in rows {
+        list.push(test_record(&file, n), Status::Used);
+    }
+    list
+}
+
+/// A record: value `n` of 30-0-1 for FY2024 at row `n` of sheet `s` (for tests).
+#[cfg(test)]
+fn test_record(file: &Arc<str>, n: u32) -> Record {
+    use crate::model::FiscalYear;
+    Record {
+        indicator_id: "30-0-1".into(),
+        period: Period::Year(FiscalYear(2024)),
+        value: f64::from(n),
+        raw: n.to_string(),
+        at: CellRef::cell(file.clone(), "s", n, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::FiscalYear;
+
+    #[test]
+    fn values_are_numbered_across_files_including_empty_ones() {
+        let lists = vec![
+            test_file("a", []),
+            test_file("b", [0, 1]),
+            test_file("c", []),
+            test_file("d", []),
+            test_file("e", [2]),
+            test_file("f", [3, 4, 5]),
+            test_file("g", []),
+        ];
+        let mut values = Values::from_files(lists);
+        assert_eq!(values.len(), 6);
+        let numbered: Vec<f64> = (0..6)
+            .filter_map(|i| values.get(i))
+            .map(|v| v.value())
+            .collect();
+        assert_eq!(numbered, [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
+        let iterated: Vec<f64> = values.iter().map(|v| v.value()).collect();
+        assert_eq!(iterated, numbered);
+        let files: Vec<&str> = values.iter().map(|v| v.file()).collect();
+        assert_eq!(files, ["b", "b", "e", "f", "f", "f"]);
+        assert!(values.get(6).is_none() && values.get(usize::MAX).is_none());
+        assert_eq!(values.per_file().map(FileValues::len).sum::<usize>(), 6);
+        values.set_status(4, Status::Conflict);
+        values.set_status(6, Status::Conflict); // past the end: nothing
+        let statuses: Vec<Status> = values.iter().map(|v| v.status()).collect();
+        assert_eq!(statuses[4], Status::Conflict);
+        assert_eq!(statuses.iter().filter(|s| **s == Status::Used).count(), 5);
+    }
+
+    #[test]
+    fn a_packed_value_reads_back_as_its_record() {
+        let a: Arc<str> = Arc::from("課/a.xlsx");
+        let other_file: Arc<str> = Arc::from("課/b.xlsx");
+        let record = |id: &str, sheet: Option<&str>, cell, raw: &str, file: &Arc<str>| Record {
+            indicator_id: id.into(),
+            period: Period::Year(FiscalYear(2025)),
+            value: 1.5,
+            raw: raw.to_string(),
+            at: CellRef {
+                file: file.clone(),
+                sheet: sheet.map(Arc::from),
+                cell,
+            },
+        };
+        // Names equal but not shared, no sheet, no cell, empty and non-ASCII texts,
+        // and a record of another file (kept with its own place).
+        let records = [
+            record("30-0-1", Some("指標"), Some((4, 3)), "１.５万人", &a),
+            record("30-0-1", Some("指標"), Some((5, 3)), "", &a),
+            record("31-2-1", None, None, "△1", &a),
+            record("30-0-1", Some("月次"), Some((1_048_575, 16_383)), "x", &a),
+            record("31-2-1", Some("指標"), Some((7, 2)), "7", &other_file),
+        ];
+        let mut list = FileValues::default();
+        list.set_department(Some(Arc::from("財政課")));
+        for (i, r) in records.iter().enumerate() {
+            let status = if i == 2 {
+                Status::Rejected
+            } else {
+                Status::Used
+            };
+            list.push(r.clone(), status);
+        }
+        assert_eq!(list.ids.len(), 2);
+        assert_eq!(list.places.len(), 4);
+        for (i, r) in records.iter().enumerate() {
+            let Some(v) = list.get(i) else {
+                panic!("value {i} missing");
+            };
+            assert_eq!(v.indicator_id(), &*r.indicator_id);
+            assert_eq!(v.period(), r.period);
+            assert_eq!(v.value(), r.value);
+            assert_eq!(v.raw(), r.raw);
+            assert_eq!(v.at(), r.at);
+            assert!(v.is_at(&r.at));
+            assert_eq!(v.a1(), r.at.a1());
+            assert_eq!(v.department(), Some("財政課"));
+            assert_eq!(
+                v.status(),
+                if i == 2 {
+                    Status::Rejected
+                } else {
+                    Status::Used
+                }
+            );
+        }
+        assert!(!list.get(0).is_some_and(|v| v.is_at(&records[1].at)));
+        assert_eq!(list.range(3..99).count(), 2);
+        assert_eq!(list.range(9..99).count(), 0);
+        assert_eq!(
+            list.range(1..3).map(|v| v.raw()).collect::<Vec<_>>(),
+            ["", "△1"]
+        );
+        assert_eq!(std::mem::size_of::<Packed>(), 48);
+    }
+}
