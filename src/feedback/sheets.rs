@@ -6,7 +6,7 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 use super::table::{self, text_height, write_table, Column, Page, Row, Value};
 use super::{file_name, indicator_label, owed_indicators, Kind, Scope, CONTACT};
 use crate::catalogue::{Aggregation, Catalogue};
-use crate::consolidate::{Consolidated, Status, ValueRow};
+use crate::consolidate::{Consolidated, FileStatus, Status, ValueRow};
 use crate::model::{Finding, Period, Severity};
 use crate::rules::Rule;
 
@@ -131,13 +131,23 @@ fn outcome_text(kind: Kind) -> String {
     }
 }
 
-/// One line per file received: name, values read, errors and warnings.
+/// The most files the cover names one by one. A cell holds at most 32,767 characters:
+/// a department that sent 700 files in a month could not be given its workbook.
+pub(crate) const LISTED_FILES: usize = 30;
+
+/// One line per file received: name, values read, errors and warnings. Past
+/// [`LISTED_FILES`], unreadable files and files with errors are named first and the
+/// others are counted in one line.
 fn received_text(scope: &Scope) -> String {
     if scope.files.is_empty() {
         return "なし（この期間のファイルは届いていません）".to_string();
     }
-    scope
-        .files
+    let mut files = scope.files.clone();
+    if files.len() > LISTED_FILES {
+        files.sort_by_key(|f| (!f.failed, f.errors == 0));
+    }
+    let (listed, rest) = files.split_at(files.len().min(LISTED_FILES));
+    let mut lines: Vec<String> = listed
         .iter()
         .map(|f| {
             let name = file_name(&f.file);
@@ -150,8 +160,18 @@ fn received_text(scope: &Scope) -> String {
                 )
             }
         })
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    if !rest.is_empty() {
+        let sum = |count: fn(&FileStatus) -> usize| rest.iter().map(|f| count(f)).sum::<usize>();
+        lines.push(format!(
+            "ほか {} ファイル（読み取った値 {} 件、エラー {} 件、警告 {} 件）",
+            rest.len(),
+            sum(|f| f.values),
+            sum(|f| f.errors),
+            sum(|f| f.warnings)
+        ));
+    }
+    lines.join("\n")
 }
 
 fn guide_text(ctx: &Context, scope: &Scope) -> String {

@@ -217,3 +217,49 @@ fn output_is_deterministic() {
         .unwrap();
     assert_eq!(a, b);
 }
+
+#[test]
+fn a_department_with_a_thousand_files_gets_its_workbook() {
+    // Each file's line alone made the cover cell pass Excel's 32,767 characters.
+    let (catalogue, result) = samples();
+    let mut result = result.clone();
+    let file = |n: usize, failed: bool, errors: usize| crate::consolidate::FileStatus {
+        file: format!("財政課/財政課_指標報告_第{n:04}回_令和6年11月分.xlsx"),
+        department: Some("財政課".to_string()),
+        failed,
+        values: 3,
+        errors,
+        warnings: 1,
+    };
+    result.files.extend((0..1000).map(|n| file(n, false, 0)));
+    result.files.push(file(1000, false, 2));
+    result.files.push(file(1001, true, 1));
+    let mut workbook = build_feedback(catalogue, &result, "財政課").unwrap();
+    let bytes = workbook.save_to_buffer().unwrap();
+    let mut xlsx: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let cover = xlsx.worksheet_range_at(0).unwrap().unwrap();
+    let received = cover
+        .rows()
+        .find(|r| {
+            r.first()
+                .is_some_and(|c| cell_text(c) == "受け付けたファイル")
+        })
+        .and_then(|r| r.get(1).map(cell_text))
+        .expect("the cover names the files received");
+    let lines: Vec<&str> = received.lines().collect();
+    assert_eq!(lines.len(), sheets::LISTED_FILES + 1);
+    // The files to act on come first, and the rest are counted, not dropped.
+    assert!(lines[0].contains("第1001回") && lines[0].contains("読み取れませんでした"));
+    assert!(lines[1].contains("第1000回") && lines[1].contains("エラー 2 件"));
+    let own = result
+        .files
+        .iter()
+        .filter(|f| f.department.as_deref() == Some("財政課"))
+        .count();
+    let rest = own - sheets::LISTED_FILES;
+    assert!(
+        lines[sheets::LISTED_FILES].starts_with(&format!("ほか {rest} ファイル")),
+        "{}",
+        lines[sheets::LISTED_FILES]
+    );
+}
