@@ -74,6 +74,12 @@ impl FileValues {
         }
     }
 
+    /// Makes room for `rows` more values with `text` more bytes of cell text.
+    pub fn reserve(&mut self, rows: usize, text: usize) {
+        self.rows.reserve_exact(rows);
+        self.text.reserve_exact(text);
+    }
+
     /// Packs a record with its status.
     pub fn push(&mut self, record: Record, status: Status) {
         let Record {
