@@ -3,6 +3,9 @@
 //! rust_xlsxwriter's autofit undersizes Japanese text, so column widths are computed
 //! here: full-width characters count 2, others 1.
 
+/// The tallest row Excel has, in points: taller rows are cut to it.
+pub const MAX_ROW_HEIGHT: f64 = 409.0;
+
 /// Width on a terminal or in an Excel column: full-width characters count 2.
 ///
 /// ```

@@ -3,7 +3,7 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
-use super::table::{self, text_height, write_table, Column, Page, Row, Value};
+use super::table::{self, text_height, wrapped_lines, write_table, Column, Page, Row, Value};
 use super::{file_name, indicator_label, owed_indicators, Kind, Scope, CONTACT};
 use crate::catalogue::{Aggregation, Catalogue};
 use crate::consolidate::{Consolidated, FileStatus, Status, ValueRow};
@@ -131,36 +131,47 @@ fn outcome_text(kind: Kind) -> String {
     }
 }
 
-/// The most files the cover names one by one. A cell holds at most 32,767 characters:
-/// a department that sent 700 files in a month could not be given its workbook.
-pub(crate) const LISTED_FILES: usize = 30;
+/// The lines of the cover's list of files received: a row is at most 409 points high
+/// (26 lines), and a cell holds at most 32,767 characters (a department that sent 700
+/// files in a month could not be given its workbook).
+pub(crate) const RECEIVED_LINES: usize = 26;
 
-/// One line per file received: name, values read, errors and warnings. Past
-/// [`LISTED_FILES`], unreadable files and files with errors are named first and the
-/// others are counted in one line.
+/// One line per file received: name, values read, errors and warnings. When they do
+/// not fit in [`RECEIVED_LINES`], unreadable files and files with errors are named
+/// first and the files left over are counted in one last line.
 fn received_text(scope: &Scope) -> String {
     if scope.files.is_empty() {
         return "なし（この期間のファイルは届いていません）".to_string();
     }
-    let mut files = scope.files.clone();
-    if files.len() > LISTED_FILES {
-        files.sort_by_key(|f| (!f.failed, f.errors == 0));
+    let line = |f: &FileStatus| {
+        let name = file_name(&f.file);
+        if f.failed {
+            format!("{name}（読み取れませんでした）")
+        } else {
+            format!(
+                "{name}（読み取った値 {} 件、エラー {} 件、警告 {} 件）",
+                f.values, f.errors, f.warnings
+            )
+        }
+    };
+    let height = |text: &str| wrapped_lines(text, COVER_TEXT_WIDTH);
+    let mut lines: Vec<String> = scope.files.iter().map(|f| line(f)).collect();
+    if lines.iter().map(|l| height(l)).sum::<usize>() <= RECEIVED_LINES {
+        return lines.join("\n");
     }
-    let (listed, rest) = files.split_at(files.len().min(LISTED_FILES));
-    let mut lines: Vec<String> = listed
-        .iter()
-        .map(|f| {
-            let name = file_name(&f.file);
-            if f.failed {
-                format!("{name}（読み取れませんでした）")
-            } else {
-                format!(
-                    "{name}（読み取った値 {} 件、エラー {} 件、警告 {} 件）",
-                    f.values, f.errors, f.warnings
-                )
-            }
-        })
-        .collect();
+    let mut files = scope.files.clone();
+    files.sort_by_key(|f| (!f.failed, f.errors == 0));
+    lines.clear();
+    let mut used = 1; // the count of the files left over
+    for f in &files {
+        let text = line(f);
+        used += height(&text);
+        if used > RECEIVED_LINES {
+            break;
+        }
+        lines.push(text);
+    }
+    let rest = files.get(lines.len()..).unwrap_or_default();
     if !rest.is_empty() {
         let sum = |count: fn(&FileStatus) -> usize| rest.iter().map(|f| count(f)).sum::<usize>();
         lines.push(format!(

@@ -188,12 +188,16 @@ pub fn write_title(
 
 /// Points needed to show `text` wrapped in a cell `width` characters wide.
 pub fn text_height(text: &str, width: f64) -> f64 {
+    (wrapped_lines(text, width) as f64 * 15.0 + 3.0).min(crate::width::MAX_ROW_HEIGHT)
+}
+
+/// The lines `text` takes wrapped in a column of `width` characters.
+pub fn wrapped_lines(text: &str, width: f64) -> usize {
     let per_line = (width - 1.0).max(8.0);
-    let lines: f64 = text
-        .lines()
-        .map(|l| (display_width(l) as f64 / per_line).ceil().max(1.0))
-        .sum();
-    lines.max(1.0) * 15.0 + 3.0
+    text.lines()
+        .map(|l| (display_width(l) as f64 / per_line).ceil().max(1.0) as usize)
+        .sum::<usize>()
+        .max(1)
 }
 
 fn write_header(sheet: &mut Worksheet, columns: &[Column]) -> Result<(), XlsxError> {
@@ -278,5 +282,8 @@ mod tests {
         let long = "あ".repeat(40); // 80 columns wide in a 41-column cell: 2 lines
         assert_eq!(text_height(&long, 41.0), 33.0);
         assert_eq!(text_height("一行目\n二行目", 40.0), 33.0);
+        assert_eq!(wrapped_lines(&long, 41.0), 2);
+        // Excel's tallest row, however long the text
+        assert_eq!(text_height(&"一行\n".repeat(100), 40.0), 409.0);
     }
 }

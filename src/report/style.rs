@@ -190,7 +190,8 @@ fn thousands(value: f64) -> String {
 const LINE_HEIGHT: f64 = 13.5;
 
 /// A row height that shows every wrapped cell of the row in full: the most lines any
-/// `(text, column width)` needs, at [`LINE_HEIGHT`] each, plus padding.
+/// `(text, column width)` needs, at [`LINE_HEIGHT`] each, plus padding; at most
+/// [`crate::width::MAX_ROW_HEIGHT`] (a finding quoting a long cell needs a hundred lines).
 pub fn wrapped_height(cells: &[(&str, f64)]) -> f64 {
     let lines = cells
         .iter()
@@ -198,7 +199,7 @@ pub fn wrapped_height(cells: &[(&str, f64)]) -> f64 {
         .max()
         .unwrap_or(1)
         .max(1);
-    lines as f64 * LINE_HEIGHT + 4.0
+    (lines as f64 * LINE_HEIGHT + 4.0).min(crate::width::MAX_ROW_HEIGHT)
 }
 
 /// Lines a text needs in a column of `width` characters (full-width counts 2).
@@ -348,6 +349,8 @@ mod tests {
         assert_eq!(lines_needed("あいうえおかきくけこ", 11.0), 2);
         assert_eq!(lines_needed("a\nb", 10.0), 2);
         assert!(wrapped_height(&[("あ", 10.0), ("あいうえおかきくけこ", 11.0)]) > 30.0);
+        // Excel's tallest row, however long the text
+        assert_eq!(wrapped_height(&[(&"あ".repeat(3_000), 60.0)]), 409.0);
     }
 
     #[test]
