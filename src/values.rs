@@ -74,10 +74,12 @@ impl FileValues {
         }
     }
 
-    /// Makes room for `rows` more values with `text` more bytes of cell text.
-    pub fn reserve(&mut self, rows: usize, text: usize) {
-        self.rows.reserve_exact(rows);
-        self.text.reserve_exact(text);
+    /// Gives back the room the lists grew into beyond their values.
+    pub fn shrink_to_fit(&mut self) {
+        self.rows.shrink_to_fit();
+        self.text.shrink_to_fit();
+        self.ids.shrink_to_fit();
+        self.places.shrink_to_fit();
     }
 
     /// Packs a record with its status.

@@ -187,10 +187,12 @@ impl<'a> GridBuilder<'a> {
     /// `hint`: the number of cells the sheet declares (its `<dimension>`), trusted up
     /// to a million cells for the first allocation only.
     fn new(sheet: &'a str, limits: &Limits, hint: u64) -> Self {
+        let mut cells = SPARE_LIST.with(|spare| std::mem::take(&mut *spare.borrow_mut()));
+        cells.reserve(hint.min(SPARE_LIST_MAX as u64) as usize);
         GridBuilder {
             sheet,
             limits: *limits,
-            cells: Vec::with_capacity(hint.min(1 << 20) as usize),
+            cells,
             bounds: None,
         }
     }
@@ -232,24 +234,38 @@ impl<'a> GridBuilder<'a> {
     }
 
     /// Lays the cells out densely in `sheet` (a later cell at the same position wins).
-    fn finish(self, sheet: &mut Sheet) {
-        let Some((r0, c0, r1, c1)) = self.bounds else {
-            return;
-        };
-        let width = (c1 - c0) as usize + 1;
-        let height = (r1 - r0) as usize + 1;
-        let mut dense = super::grid::empty_cells(width * height);
-        for (row, col, value) in self.cells {
-            let at = (row - r0) as usize * width + (col - c0) as usize;
-            if let Some(slot) = dense.get_mut(at) {
-                *slot = value;
+    fn finish(mut self, sheet: &mut Sheet) {
+        if let Some((r0, c0, r1, c1)) = self.bounds {
+            let width = (c1 - c0) as usize + 1;
+            let height = (r1 - r0) as usize + 1;
+            let mut dense = super::grid::empty_cells(width * height);
+            for (row, col, value) in self.cells.drain(..) {
+                let at = (row - r0) as usize * width + (col - c0) as usize;
+                if let Some(slot) = dense.get_mut(at) {
+                    *slot = value;
+                }
             }
+            sheet.start = (r0, c0);
+            sheet.width = width;
+            sheet.cells = dense;
         }
-        sheet.start = (r0, c0);
-        sheet.width = width;
-        sheet.cells = dense;
+        self.cells.clear();
+        if self.cells.capacity() <= SPARE_LIST_MAX {
+            SPARE_LIST.with(|spare| *spare.borrow_mut() = self.cells);
+        }
     }
 }
+
+thread_local! {
+    /// The cell list of the sheet this thread read last, empty, for its next sheet: a
+    /// 50,000-row sheet's list is 20 MB that the kernel must zero page by page, once
+    /// per sheet, when it is new (and again when the allocator has given it back).
+    static SPARE_LIST: std::cell::RefCell<Vec<(u32, u32, Value)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The largest list kept for the next sheet, in cells (40 bytes each).
+const SPARE_LIST_MAX: usize = 1 << 20;
 
 /// Absolute positions of the cells of a sheet that hold a formula, sorted.
 fn formula_cells(sheets: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Vec<(u32, u32)> {

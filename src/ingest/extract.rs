@@ -8,10 +8,12 @@
 use std::sync::Arc;
 
 use crate::catalogue::{Catalogue, Indicator};
+use crate::consolidate::Status;
 use crate::model::{CellRef, Finding, Period, Record, Unit};
 use crate::normalize::number::{convert, parse_value, percent_from_cell, ParsedValue, Quantity};
 use crate::normalize::text::{display_text, is_pending_text, nfkc};
 use crate::rules::{self, FindingExt};
+use crate::values::FileValues;
 
 use super::grid::{Sheet, Value};
 use super::names::{Matcher, NameMatch};
@@ -23,7 +25,9 @@ pub struct Extractor<'a> {
     pub file: Arc<str>,
     pub catalogue: &'a Catalogue,
     pub matcher: &'a Matcher,
-    pub records: Vec<Record>,
+    /// The values read, packed as they are read (a detail sheet's 50,000 records held
+    /// as `Record`s until the file's end were 7 MB to build and free per file).
+    pub values: FileValues,
     pub findings: Vec<Finding>,
     /// Tables with an ID column are matched by ID only, never by name (filled templates).
     pub id_only: bool,
@@ -41,7 +45,7 @@ impl<'a> Extractor<'a> {
             file: Arc::from(file),
             catalogue,
             matcher,
-            records: Vec::new(),
+            values: FileValues::default(),
             findings: Vec::new(),
             id_only: false,
             names: foldhash::HashMap::default(),
@@ -328,13 +332,14 @@ impl<'a> Extractor<'a> {
         match result {
             Ok(value) => {
                 let indicator_id = self.shared_id(&ind.id);
-                self.records.push(Record {
+                let record = Record {
                     indicator_id,
                     period,
                     value,
                     raw,
                     at,
-                });
+                };
+                self.values.push(record, Status::Used);
             }
             Err(finding) => self.findings.push(finding.indicator(&ind.id).raw(raw)),
         }

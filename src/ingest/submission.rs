@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use crate::catalogue::Catalogue;
-use crate::consolidate::Status;
 use crate::model::{CellRef, Finding};
 use crate::rules::{self, FindingExt};
 use crate::values::FileValues;
@@ -169,7 +168,7 @@ pub fn scan_workbook(
         ex.findings
             .extend(crate::lint::lint_file(&sub.file, workbook));
     }
-    if tables == 0 || (ex.records.is_empty() && !value_findings) {
+    if tables == 0 || (ex.values.is_empty() && !value_findings) {
         let at = CellRef::file(sub.file.as_str());
         let message = if tables == 0 {
             format!("{at}: 指標の表が見つかりません（見出しに「指標名」と年度・月の列が必要です）")
@@ -184,13 +183,10 @@ pub fn scan_workbook(
     }
     sub.template = template;
     sub.tables = tables;
-    // Room for exactly these values: kept to the end of the run, a list grown by
-    // doubling left a third of it unused (8,000 files, 18 values each).
-    let text = ex.records.iter().map(|r| r.raw.len()).sum();
-    sub.values.reserve(ex.records.len(), text);
-    for record in ex.records.drain(..) {
-        sub.values.push(record, Status::Used);
-    }
+    // Kept to the end of the run: a list grown by doubling left a third of it unused
+    // (8,000 files, 18 values each).
+    sub.values = std::mem::take(&mut ex.values);
+    sub.values.shrink_to_fit();
     sub.findings.append(&mut ex.findings);
 }
 
