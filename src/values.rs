@@ -4,7 +4,7 @@
 //! its cell text in a `String` of its own. Kept that way, a value cost 144 bytes and a
 //! heap block, and a run keeps every value to the end (a million for 20 sheets of
 //! 50,000 rows; 150,000 for 8,000 small files, then the largest part of the memory).
-//! So each file's records are packed as soon as the file is read: a value is 48 bytes,
+//! So each value is packed as it is read, into its file's list: a value is 48 bytes,
 //! its indicator and place numbers into its file's short lists, its cell text a range
 //! of the file's one text buffer, and the file's department is kept once.
 //! [`ValueRow`] reads a packed value back.
@@ -92,10 +92,8 @@ impl FileValues {
             at,
         } = record;
         let CellRef { file, sheet, cell } = at;
-        let id = intern(&mut self.ids, indicator_id, |a, b| a == b);
-        let place = intern(&mut self.places, (file, sheet), |a, b| {
-            a.0 == b.0 && a.1 == b.1
-        });
+        let id = intern(&mut self.ids, indicator_id);
+        let place = intern(&mut self.places, (file, sheet));
         // A file's text stays far below 4 GiB (the input limits); past that a value
         // would keep an empty text rather than a wrong one.
         let start = self.text.len();
@@ -152,10 +150,10 @@ impl FileValues {
 /// The position of `item` in `list`, added at the end when it is new. Names come
 /// shared, so the last one is checked first by pointer: a file's values mostly repeat
 /// the previous value's indicator and place.
-fn intern<T: SharedKey>(list: &mut Vec<T>, item: T, eq: impl Fn(&T, &T) -> bool) -> u32 {
+fn intern<T: SharedKey + PartialEq>(list: &mut Vec<T>, item: T) -> u32 {
     let found = match list.last() {
         Some(last) if last.same_pointer(&item) => Some(list.len() - 1),
-        _ => list.iter().position(|x| eq(x, &item)),
+        _ => list.iter().position(|x| *x == item),
     };
     let i = found.unwrap_or_else(|| {
         list.push(item);

@@ -249,7 +249,7 @@ impl<'a> GridBuilder<'a> {
             sheet.width = width;
             sheet.cells = dense;
         }
-        self.cells.clear();
+        // Empty now: drained, or never filled (no cell gives no bounds).
         if self.cells.capacity() <= SPARE_LIST_MAX {
             SPARE_LIST.with(|spare| *spare.borrow_mut() = self.cells);
         }
