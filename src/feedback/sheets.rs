@@ -499,10 +499,18 @@ pub(crate) fn write_others(
         Column::wrap("指摘内容", 30.0, 48.0),
         Column::wrap("提出した課への直し方", 24.0, 32.0),
     ];
+    // Each file's department, once (not a scan of every file per finding).
+    let senders: HashMap<&str, Option<&str>> = ctx
+        .result
+        .files
+        .iter()
+        .map(|f| (f.file.as_str(), f.department.as_deref()))
+        .collect();
     let rows: Vec<Row> = (1..)
         .zip(findings)
         .map(|(n, f)| {
-            let sender = sender_of(ctx.result, &f.at.file);
+            let sender = senders.get(&*f.at.file).copied().flatten();
+            let sender = sender.unwrap_or("担当課不明").to_string();
             finding_row(ctx, f, Value::Number(f64::from(n)), Some(sender))
         })
         .collect();
@@ -522,15 +530,6 @@ pub(crate) fn write_others(
         &columns,
         &rows,
     )
-}
-
-fn sender_of(result: &Consolidated, file: &str) -> String {
-    result
-        .files
-        .iter()
-        .find(|f| f.file == file)
-        .and_then(|f| f.department.clone())
-        .unwrap_or_else(|| "担当課不明".to_string())
 }
 
 /// The note a value row gets, for tests (calamine does not read notes).
