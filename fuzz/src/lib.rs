@@ -222,8 +222,10 @@ pub fn read_workbook(data: &[u8]) {
 fn read_file(name: &str, data: &[u8]) {
     let ctx = context();
     let sub = read_submission(name, data, &ctx.catalogue, &ctx.matcher, &LIMITS);
-    for r in &sub.records {
-        assert!(r.value.is_finite(), "{name}: record value: {r:?}");
+    for v in sub.values.iter() {
+        assert!(v.value().is_finite(), "{name}: value: {v:?}");
+        // the packed value reads back whole
+        assert!(!v.indicator_id().is_empty() && v.file() == name, "{name}: {v:?}");
     }
     if sub.failed {
         assert_eq!(sub.findings.len(), 1, "a failed file has one finding");
