@@ -238,8 +238,15 @@ pub(crate) fn write_issues(
          警告は内容を確認し、誤りがあれば修正してください。参考はお知らせです。",
         ctx.department, ctx.period
     );
-    let sheet = workbook.add_worksheet().set_name("指摘事項")?;
-    write_table(sheet, &ctx.page, "指摘事項", &lead, &columns, &rows)
+    write_table(
+        workbook,
+        "指摘事項",
+        &ctx.page,
+        "指摘事項",
+        &lead,
+        &columns,
+        &rows,
+    )
 }
 
 /// A finding as a row: first cell (number or department), severity, place, texts.
@@ -310,8 +317,15 @@ pub(crate) fn write_owed(
         "{}として、次の指標の値がまだ届いていません。入力様式の該当する行に記入して提出してください。",
         ctx.period
     );
-    let sheet = workbook.add_worksheet().set_name("未提出")?;
-    write_table(sheet, &ctx.page, "未提出の指標", &lead, &columns, &rows)
+    write_table(
+        workbook,
+        "未提出",
+        &ctx.page,
+        "未提出の指標",
+        &lead,
+        &columns,
+        &rows,
+    )
 }
 
 /// Why an indicator the department did send still counts as owed.
@@ -382,9 +396,9 @@ pub(crate) fn write_values(
     }
     let lead = "shukei がファイルから読み取った値です。「値」は指標の単位に換算した数値、「元の記入」はセルの内容です。\
         色の付いた行は指摘のある値で、「値」のセルのメモ（コメント）に内容と直し方を書いています。";
-    let sheet = workbook.add_worksheet().set_name("提出内容")?;
     write_table(
-        sheet,
+        workbook,
+        "提出内容",
         &ctx.page,
         "提出内容（読み取った値）",
         lead,
@@ -519,11 +533,9 @@ pub(crate) fn write_others(
          同じ指摘は提出した課にも送っています。担当課として内容を確認し、必要なら提出した課と調整してください。",
         ctx.department, ctx.period
     );
-    let sheet = workbook
-        .add_worksheet()
-        .set_name("他課からの提出に関する参考")?;
     write_table(
-        sheet,
+        workbook,
+        "他課からの提出に関する参考",
         &ctx.page,
         "他課からの提出に関する参考",
         &lead,

@@ -265,3 +265,69 @@ fn a_department_with_a_thousand_files_gets_its_workbook() {
         lines[listed]
     );
 }
+
+#[test]
+fn a_long_values_sheet_is_streamed_with_each_row_once() {
+    // From STREAMED_ROWS rows on, 提出内容 goes through rust_xlsxwriter's low-memory
+    // mode, whose last row was once written twice.
+    use crate::consolidate::Status;
+    use crate::model::{CellRef, FiscalYear, Period, Record};
+    use crate::values::{FileValues, Values};
+    let (catalogue, result) = samples();
+    let mut result = result.clone();
+    let name = "財政課/財政課_大量.xlsx";
+    let file: std::sync::Arc<str> = std::sync::Arc::from(name);
+    let mut big = FileValues::default();
+    big.set_department(Some("財政課".into()));
+    let n = table::STREAMED_ROWS as u32 + 5;
+    for i in 0..n {
+        let record = Record {
+            indicator_id: "33-0-1".into(),
+            period: Period::Year(FiscalYear(2024)),
+            value: f64::from(i),
+            raw: i.to_string(),
+            at: CellRef::cell(file.clone(), "指標", i + 1, 3),
+        };
+        big.push(record, Status::Used);
+    }
+    let mut lists: Vec<FileValues> = result.values.per_file().cloned().collect();
+    lists.push(big);
+    result.values = Values::from_files(lists);
+    result.files.push(crate::consolidate::FileStatus {
+        file: name.to_string(),
+        department: Some("財政課".to_string()),
+        failed: false,
+        values: n as usize,
+        errors: 0,
+        warnings: 0,
+    });
+    let mut workbook = build_feedback(catalogue, &result, "財政課").unwrap();
+    let bytes = workbook.save_to_buffer().unwrap();
+    // Every sheet part lists its rows once, in order.
+    let row = regex::Regex::new(r#"<row r="(\d+)""#).unwrap();
+    let mut zip = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let name = part.name().map(|n| n.to_string()).unwrap_or_default();
+        if !name.starts_with("xl/worksheets/sheet") {
+            continue;
+        }
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut part, &mut xml).unwrap();
+        let rows: Vec<u32> = row
+            .captures_iter(&xml)
+            .map(|c| c[1].parse().unwrap())
+            .collect();
+        assert!(rows.windows(2).all(|w| w[0] < w[1]), "{name}");
+    }
+    // The big file's values read back whole, in cell order.
+    let mut xlsx: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let range = xlsx.worksheet_range("提出内容").unwrap();
+    let raws: Vec<String> = range
+        .rows()
+        .filter(|r| r.get(6).is_some_and(|c| cell_text(c) == "財政課_大量.xlsx"))
+        .map(|r| cell_text(&r[5]))
+        .collect();
+    let expected: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+    assert_eq!(raws, expected);
+}
