@@ -133,10 +133,11 @@ fn outcome_text(kind: Kind) -> String {
     }
 }
 
-/// The lines of the cover's list of files received: a row is at most 409 points high
-/// (26 lines), and a cell holds at most 32,767 characters (a department that sent 700
-/// files in a month could not be given its workbook).
-pub(crate) const RECEIVED_LINES: usize = 26;
+/// The lines of the cover's list of files received, so that the cover prints on one A4
+/// landscape page (a row does not break across pages: 26 lines, the most a row holds,
+/// were cut at the foot of the page). A cell also holds at most 32,767 characters: a
+/// department that sent 700 files in a month could not be given its workbook.
+pub(crate) const RECEIVED_LINES: usize = 14;
 
 /// One line per file received: name, values read, errors and warnings. When they do
 /// not fit in [`RECEIVED_LINES`], unreadable files and files with errors are named

@@ -206,9 +206,14 @@ pub fn write_title(
     Ok(())
 }
 
+/// Points a wrapped line of Japanese text takes. 15 (the default row's height) was a
+/// little short: LibreOffice drew the 14th line of the cover's file list under the
+/// next row.
+const LINE_HEIGHT: f64 = 16.0;
+
 /// Points needed to show `text` wrapped in a cell `width` characters wide.
 pub fn text_height(text: &str, width: f64) -> f64 {
-    (wrapped_lines(text, width) as f64 * 15.0 + 3.0).min(crate::width::MAX_ROW_HEIGHT)
+    (wrapped_lines(text, width) as f64 * LINE_HEIGHT + 3.0).min(crate::width::MAX_ROW_HEIGHT)
 }
 
 /// The lines `text` takes wrapped in a column of `width` characters.
@@ -298,10 +303,10 @@ mod tests {
 
     #[test]
     fn text_height_grows_with_wrapped_lines() {
-        assert_eq!(text_height("短い", 40.0), 18.0);
+        assert_eq!(text_height("短い", 40.0), 19.0);
         let long = "あ".repeat(40); // 80 columns wide in a 41-column cell: 2 lines
-        assert_eq!(text_height(&long, 41.0), 33.0);
-        assert_eq!(text_height("一行目\n二行目", 40.0), 33.0);
+        assert_eq!(text_height(&long, 41.0), 35.0);
+        assert_eq!(text_height("一行目\n二行目", 40.0), 35.0);
         assert_eq!(wrapped_lines(&long, 41.0), 2);
         // Excel's tallest row, however long the text
         assert_eq!(text_height(&"一行\n".repeat(100), 40.0), 409.0);
