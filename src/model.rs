@@ -301,6 +301,9 @@ impl Severity {
     }
 }
 
+/// File, sheet and cell of a [`CellRef`] (or of a packed value), borrowed.
+pub type Place<'a> = (&'a str, Option<&'a str>, Option<(u32, u32)>);
+
 /// Where something is: a file, and optionally a sheet and a cell (0-based, absolute).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct CellRef {
@@ -330,6 +333,11 @@ impl CellRef {
             sheet: Some(sheet.into()),
             cell: Some((row, col)),
         }
+    }
+
+    /// File, sheet and cell, borrowed: a key that orders as `CellRef`s do.
+    pub fn place(&self) -> Place<'_> {
+        (&self.file, self.sheet.as_deref(), self.cell)
     }
 
     /// The cell in A1 form (`D12`), or `""` when the reference is not a cell.

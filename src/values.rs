@@ -13,7 +13,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::consolidate::Status;
-use crate::model::{a1, CellRef, Period, Record};
+use crate::model::{a1, CellRef, Period, Place, Record};
 
 /// Every value read, file by file in the order of the files.
 ///
@@ -249,13 +249,8 @@ impl<'a> ValueRow<'a> {
         }
     }
 
-    /// Whether `at` is this value's place.
-    pub fn is_at(&self, at: &CellRef) -> bool {
-        self.row.cell == at.cell && self.file() == &*at.file && self.sheet() == at.sheet.as_deref()
-    }
-
-    /// File, sheet and cell, ordered as [`CellRef`]s are.
-    pub fn place_key(&self) -> (&'a str, Option<&'a str>, Option<(u32, u32)>) {
+    /// File, sheet and cell, as [`CellRef::place`] gives them for a finding.
+    pub fn place_key(&self) -> Place<'a> {
         (self.file(), self.sheet(), self.row.cell)
     }
 
@@ -433,7 +428,7 @@ mod tests {
             assert_eq!(v.value(), r.value);
             assert_eq!(v.raw(), r.raw);
             assert_eq!(v.at(), r.at);
-            assert!(v.is_at(&r.at));
+            assert_eq!(v.place_key(), r.at.place());
             assert_eq!(v.a1(), r.at.a1());
             assert_eq!(v.department(), Some("財政課"));
             assert_eq!(
@@ -445,7 +440,10 @@ mod tests {
                 }
             );
         }
-        assert!(!list.get(0).is_some_and(|v| v.is_at(&records[1].at)));
+        assert_ne!(
+            list.get(0).map(|v| v.place_key()),
+            Some(records[1].at.place())
+        );
         assert_eq!(list.range(3..99).count(), 2);
         assert_eq!(list.range(9..99).count(), 0);
         assert_eq!(
