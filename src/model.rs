@@ -36,7 +36,7 @@ impl FiscalYear {
 
     /// The machine code `FY2024`.
     pub fn code(self) -> String {
-        format!("FY{}", self.0)
+        Period::Year(self).to_string()
     }
 
     /// The twelve months of the fiscal year, April first.
@@ -114,7 +114,7 @@ impl Month {
 
     /// The machine code `2024-11`.
     pub fn code(self) -> String {
-        format!("{:04}-{:02}", self.year, self.month)
+        Period::Month(self).to_string()
     }
 }
 
@@ -136,10 +136,7 @@ impl Period {
 
     /// `FY2024` or `2024-04`, as in every export.
     pub fn code(self) -> String {
-        match self {
-            Period::Year(fy) => fy.code(),
-            Period::Month(m) => m.code(),
-        }
+        self.to_string()
     }
 
     /// `令和6年度` or `令和6年4月`, as in the report and templates.
@@ -166,9 +163,14 @@ impl Period {
     }
 }
 
+/// The machine code, written without a string of its own (values.csv writes one per
+/// value).
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.code())
+        match self {
+            Period::Year(fy) => write!(f, "FY{}", fy.0),
+            Period::Month(m) => write!(f, "{:04}-{:02}", m.year, m.month),
+        }
     }
 }
 
@@ -356,20 +358,50 @@ impl CellRef {
 /// assert_eq!(shukei::model::a1(0, 26), "AA1");
 /// ```
 pub fn a1(row: u32, col: u32) -> String {
-    format!("{}{}", column_name(col), u64::from(row) + 1)
+    CellName(row, col).to_string()
+}
+
+/// A cell's A1 name (0-based row, column), written without a string of its own.
+///
+/// ```
+/// use shukei::model::CellName;
+/// assert_eq!(CellName(11, 3).to_string(), "D12");
+/// assert_eq!(CellName(1_048_575, 16_383).to_string(), "XFD1048576");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct CellName(pub u32, pub u32);
+
+impl fmt::Display for CellName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        ColumnName(self.1).fmt(f)?;
+        write!(f, "{}", u64::from(self.0) + 1)
+    }
 }
 
 /// `column_name(0)` = `A`, `column_name(27)` = `AB`.
 pub fn column_name(col: u32) -> String {
-    let mut n = u64::from(col) + 1;
-    let mut out = Vec::new();
-    while n > 0 {
-        let rem = ((n - 1) % 26) as u8;
-        out.push(b'A' + rem);
-        n = (n - 1) / 26;
+    ColumnName(col).to_string()
+}
+
+/// A column's letters (0-based), written without a string of their own.
+struct ColumnName(u32);
+
+impl fmt::Display for ColumnName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A u32 column needs at most 7 letters (26^7 > 2^32).
+        let mut letters = [0u8; 8];
+        let mut at = letters.len();
+        let mut n = u64::from(self.0) + 1;
+        while n > 0 && at > 0 {
+            at -= 1;
+            if let Some(slot) = letters.get_mut(at) {
+                *slot = b'A' + ((n - 1) % 26) as u8;
+            }
+            n = (n - 1) / 26;
+        }
+        let text = letters.get(at..).unwrap_or_default();
+        f.write_str(std::str::from_utf8(text).unwrap_or_default())
     }
-    out.reverse();
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl fmt::Display for CellRef {

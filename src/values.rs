@@ -67,6 +67,22 @@ impl FileValues {
         self.department = department;
     }
 
+    /// The department of the file.
+    pub(crate) fn department(&self) -> Option<&str> {
+        self.department.as_deref()
+    }
+
+    /// The distinct indicator IDs, numbered as [`ValueRow::id_number`] numbers them.
+    pub(crate) fn ids(&self) -> &[Arc<str>] {
+        &self.ids
+    }
+
+    /// The distinct (file, sheet) places, numbered as [`ValueRow::place_number`]
+    /// numbers them.
+    pub(crate) fn places(&self) -> &[(Arc<str>, Option<Arc<str>>)] {
+        &self.places
+    }
+
     /// Sets the status of value `i` of this file (past the end: nothing).
     pub fn set_status(&mut self, i: usize, status: Status) {
         if let Some(row) = self.rows.get_mut(i) {
@@ -198,6 +214,16 @@ impl<'a> ValueRow<'a> {
         self.file.ids.get(self.row.id as usize).map_or("", |s| s)
     }
 
+    /// The number of the indicator ID in its file's [`FileValues::ids`].
+    pub(crate) fn id_number(&self) -> usize {
+        self.row.id as usize
+    }
+
+    /// The number of the file and sheet in its file's [`FileValues::places`].
+    pub(crate) fn place_number(&self) -> usize {
+        self.row.place as usize
+    }
+
     pub fn period(&self) -> Period {
         self.row.period
     }
@@ -291,6 +317,15 @@ impl Values {
         self.files.iter().flat_map(FileValues::iter)
     }
 
+    /// The number of values with `status`: one pass over the packed lists (summary.json
+    /// counts four statuses of a million values at the end of a large run).
+    pub fn count(&self, status: Status) -> usize {
+        self.files
+            .iter()
+            .map(|list| list.rows.iter().filter(|r| r.status == status).count())
+            .sum()
+    }
+
     /// Each file's values (a file without values gives an empty list).
     pub fn per_file(&self) -> impl Iterator<Item = &FileValues> + '_ {
         self.files.iter()
@@ -381,6 +416,15 @@ mod tests {
         let statuses: Vec<Status> = values.iter().map(|v| v.status()).collect();
         assert_eq!(statuses[4], Status::Conflict);
         assert_eq!(statuses.iter().filter(|s| **s == Status::Used).count(), 5);
+        values.set_status(0, Status::Rejected);
+        let counts = [
+            Status::Used,
+            Status::Superseded,
+            Status::Conflict,
+            Status::Rejected,
+        ]
+        .map(|s| values.count(s));
+        assert_eq!(counts, [4, 0, 1, 1]);
     }
 
     #[test]

@@ -45,10 +45,22 @@ impl Value {
 
 /// Formats a float without a trailing `.0` for integers (`262`, `66.8`).
 pub fn format_number(n: f64) -> String {
-    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
+    Number(n).to_string()
+}
+
+/// A float as [`format_number`] writes it, without a string of its own (values.csv
+/// writes one per value).
+#[derive(Debug, Clone, Copy)]
+pub struct Number(pub f64);
+
+impl std::fmt::Display for Number {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.0;
+        if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
+            write!(f, "{}", n as i64)
+        } else {
+            write!(f, "{n}")
+        }
     }
 }
 
