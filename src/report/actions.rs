@@ -2,7 +2,7 @@
 //! the featured projects with their budgets in 千円; also the per-policy action item
 //! table printed at the end of each policy sheet.
 
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::style;
 use super::{direction_label, policy_label, sheet, Ctx};
@@ -14,8 +14,7 @@ const DIRECTION_WIDTH: f64 = 40.0;
 const DEPARTMENT_WIDTH: f64 = 28.0;
 
 /// Writes the 取組項目 sheet.
-pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError> {
-    let sheet = workbook.add_worksheet();
+pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx) -> Result<(), XlsxError> {
     sheet.set_name(sheet::ACTIONS)?;
     let s = &ctx.styles;
     sheet.write_with_format(0, 0, "取組項目（自治体経営改革推進計画）", &s.title)?;

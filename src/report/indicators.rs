@@ -3,7 +3,7 @@
 //! formatting), department and where the figure came from. Numbers are numbers, in the
 //! unit's format; missing figures show `—`.
 
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
 use super::style::{self, Styles};
 use super::{direction_label, partial_note, policy_label, sheet, source_label, Ctx};
@@ -38,8 +38,7 @@ const NAME_WIDTH: f64 = 44.0;
 const SOURCE_WIDTH: f64 = 36.0;
 
 /// Writes the 指標一覧 sheet.
-pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError> {
-    let sheet = workbook.add_worksheet();
+pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx) -> Result<(), XlsxError> {
     sheet.set_name(sheet::INDICATORS)?;
     let titles = titles(ctx);
     for (col, title) in (0u16..).zip(&titles) {

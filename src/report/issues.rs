@@ -10,7 +10,7 @@
 //! strings made the sheet's XML 5.4 MB for 7,000 findings: a bigger file, and more to
 //! compress on the run's critical path).
 
-use rust_xlsxwriter::{ConditionalFormatFormula, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{ConditionalFormatFormula, Format, Worksheet, XlsxError};
 
 use super::style;
 use super::{sheet, Ctx};
@@ -36,15 +36,15 @@ const FILE_WIDTH_MAX: f64 = 40.0;
 const MESSAGE_WIDTH: f64 = 60.0;
 const HINT_WIDTH: f64 = 40.0;
 
+/// Whether the 検証結果 sheet is written in low-memory mode.
+pub(super) fn streamed(ctx: &Ctx) -> bool {
+    ctx.result.findings.len() >= LOW_MEMORY_ROWS
+}
+
 /// Writes the 検証結果 sheet.
-pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError> {
+pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx) -> Result<(), XlsxError> {
     let findings = &ctx.result.findings;
-    let streamed = findings.len() >= LOW_MEMORY_ROWS;
-    let sheet = if streamed {
-        workbook.add_worksheet_with_low_memory()?
-    } else {
-        workbook.add_worksheet()
-    };
+    let streamed = streamed(ctx);
     sheet.set_name(sheet::ISSUES)?;
     let widths = widths(findings);
     style::set_widths(sheet, &widths)?;

@@ -32,7 +32,7 @@ mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet, XlsxError};
 
 use crate::catalogue::{Catalogue, Indicator, Policy};
 use crate::consolidate::{Consolidated, Figure, Source};
@@ -168,18 +168,91 @@ pub fn build_report(
     let mut workbook = Workbook::new();
     style::set_workbook_default(&mut workbook)?;
     workbook.set_properties(&properties(&ctx)?);
-    summary::write(&mut workbook, &ctx)?;
-    indicators::write(&mut workbook, &ctx)?;
-    for policy in &catalogue.policies {
-        policy::write(&mut workbook, &ctx, policy)?;
+    let parts = Part::all(catalogue);
+    for part in &parts {
+        if part.streamed(&ctx) {
+            workbook.add_worksheet_with_low_memory()?;
+        } else {
+            workbook.add_worksheet();
+        }
     }
-    monthly::write(&mut workbook, &ctx)?;
-    status::write(&mut workbook, &ctx)?;
-    status::write_files(&mut workbook, &ctx)?;
-    issues::write(&mut workbook, &ctx)?;
-    readability::write(&mut workbook, &ctx)?;
-    actions::write(&mut workbook, &ctx)?;
+    // The sheets that grow with the batch (読込ファイル, 検証結果: most of the time on a
+    // large one) are filled on one side, the others on the other. The batch sheets are
+    // filled in order on one thread: streamed, they share the workbook's format and
+    // string tables, which number entries as they come. The others number their own
+    // when the workbook is saved, so the file is the same as filled one by one.
+    let (batch, rest): (Vec<_>, Vec<_>) = parts
+        .iter()
+        .zip(workbook.worksheets_mut().iter_mut())
+        .partition(|(part, _)| part.grows_with_batch());
+    let fill = |sheets: Vec<(&Part, &mut Worksheet)>| {
+        sheets
+            .into_iter()
+            .try_for_each(|(part, sheet)| part.write(sheet, &ctx))
+    };
+    let (batch, rest) = rayon::join(|| fill(batch), || fill(rest));
+    batch?;
+    rest?;
     Ok(workbook)
+}
+
+/// The report's sheets, in tab order.
+enum Part<'a> {
+    Summary,
+    Indicators,
+    Policy(&'a Policy),
+    Monthly,
+    Status,
+    Files,
+    Issues,
+    Readability,
+    Actions,
+}
+
+impl<'a> Part<'a> {
+    /// Every sheet, in tab order.
+    fn all(catalogue: &'a Catalogue) -> Vec<Part<'a>> {
+        let mut parts = vec![Part::Summary, Part::Indicators];
+        parts.extend(catalogue.policies.iter().map(Part::Policy));
+        parts.extend([
+            Part::Monthly,
+            Part::Status,
+            Part::Files,
+            Part::Issues,
+            Part::Readability,
+            Part::Actions,
+        ]);
+        parts
+    }
+
+    /// A sheet with a row per file or finding. Only these may be streamed (see
+    /// [`build_report`]).
+    fn grows_with_batch(&self) -> bool {
+        matches!(self, Part::Files | Part::Issues)
+    }
+
+    /// Whether the sheet is written in rust_xlsxwriter's low-memory mode.
+    fn streamed(&self, ctx: &Ctx) -> bool {
+        match self {
+            Part::Files => status::files_streamed(ctx),
+            Part::Issues => issues::streamed(ctx),
+            _ => false,
+        }
+    }
+
+    fn write(&self, sheet: &mut Worksheet, ctx: &Ctx) -> Result<(), XlsxError> {
+        match self {
+            Part::Summary => summary::write(sheet, ctx),
+            Part::Indicators => indicators::write(sheet, ctx),
+            Part::Policy(policy) => policy::write(sheet, ctx, policy),
+            Part::Monthly => monthly::write(sheet, ctx),
+            Part::Status => status::write(sheet, ctx),
+            Part::Files => status::write_files(sheet, ctx),
+            Part::Issues => issues::write(sheet, ctx),
+            Part::Readability => readability::write(sheet, ctx),
+            Part::Actions => actions::write(sheet, ctx),
+        }
+    }
 }
 
 /// Document properties with a fixed creation time (2024-04-01, the plan's start), so

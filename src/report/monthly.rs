@@ -3,7 +3,7 @@
 //! monthly are listed, and annual ones too when some month was sent for them. Months
 //! after the reporting period are shaded.
 
-use rust_xlsxwriter::{Sparkline, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Sparkline, Worksheet, XlsxError};
 
 use super::indicators::write_number;
 use super::style;
@@ -19,8 +19,7 @@ const NAME_WIDTH: f64 = 40.0;
 const FUTURE_FILL: u32 = 0xF2F2F2;
 
 /// Writes the 月次推移 sheet.
-pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError> {
-    let sheet = workbook.add_worksheet();
+pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx) -> Result<(), XlsxError> {
     sheet.set_name(sheet::MONTHLY)?;
     let s = &ctx.styles;
     let months: Vec<Month> = ctx.fiscal_year.months().collect();

@@ -7,7 +7,7 @@
 //! page and page breaks fall between tables, never inside one (estimated from the row
 //! heights this module sets).
 
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::indicators::write_number;
 use super::style::{self, Styles};
@@ -80,8 +80,7 @@ impl Layout {
 }
 
 /// Writes one policy's sheet.
-pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx, policy: &Policy) -> Result<(), XlsxError> {
-    let sheet = workbook.add_worksheet();
+pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx, policy: &Policy) -> Result<(), XlsxError> {
     sheet.set_name(policy_sheet_name(policy))?;
     let widths = widths(ctx, policy);
     let last_col = (widths.len() - 1) as u16;

@@ -3,7 +3,7 @@
 //! apply), then the rules with their fix. The scores come from [`crate::lint::scores`];
 //! this module only lays them out, so the office can watch them improve month by month.
 
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::style::{self, wrapped_height};
 use super::{sheet, Ctx};
@@ -15,9 +15,8 @@ const BROKEN_WIDTH: f64 = 64.0;
 const HINT_WIDTH: f64 = 64.0;
 
 /// Writes the 機械判読性 sheet.
-pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError> {
+pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx) -> Result<(), XlsxError> {
     let scores = crate::lint::scores(&ctx.result.files, &ctx.result.findings);
-    let sheet = workbook.add_worksheet();
     sheet.set_name(sheet::READABILITY)?;
     let s = &ctx.styles;
     let title = format!("機械判読性（{}）", ctx.period_label());

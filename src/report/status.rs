@@ -8,7 +8,7 @@
 //! department row listing a hundred file names (25 pages before the file table).
 
 use rust_xlsxwriter::{
-    ConditionalFormatCell, ConditionalFormatCellRule, Format, Workbook, Worksheet, XlsxError,
+    ConditionalFormatCell, ConditionalFormatCellRule, Format, Worksheet, XlsxError,
 };
 
 use super::style;
@@ -24,8 +24,7 @@ const FILES_WIDTH: f64 = 44.0;
 const NAMES_PER_DEPARTMENT: usize = 10;
 
 /// Writes the 提出状況 sheet.
-pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError> {
-    let sheet = workbook.add_worksheet();
+pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx) -> Result<(), XlsxError> {
     sheet.set_name(sheet::STATUS)?;
     let s = &ctx.styles;
     let title = format!("提出状況（{}）", ctx.period_label());
@@ -133,17 +132,17 @@ fn standing_fills(sheet: &mut Worksheet, rows: (u32, u32), col: u16) -> Result<(
     Ok(())
 }
 
+/// Whether the 読込ファイル sheet is written in low-memory mode.
+pub(super) fn files_streamed(ctx: &Ctx) -> bool {
+    ctx.result.files.len() >= super::issues::LOW_MEMORY_ROWS
+}
+
 /// Writes the 読込ファイル sheet: every input file, one row each (thousands on a large
 /// batch: from as many files as 検証結果 has findings when it switches, the rows stream
 /// to a temporary file, each row's cells and height before the next row's).
-pub(super) fn write_files(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError> {
+pub(super) fn write_files(sheet: &mut Worksheet, ctx: &Ctx) -> Result<(), XlsxError> {
     let files = &ctx.result.files;
-    let streamed = files.len() >= super::issues::LOW_MEMORY_ROWS;
-    let sheet = if streamed {
-        workbook.add_worksheet_with_low_memory()?
-    } else {
-        workbook.add_worksheet()
-    };
+    let streamed = files_streamed(ctx);
     sheet.set_name(sheet::FILES)?;
     let s = &ctx.styles;
     let depts = files

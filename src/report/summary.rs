@@ -3,8 +3,7 @@
 //! the other sheets.
 
 use rust_xlsxwriter::{
-    Chart, ChartFont, ChartLegendPosition, ChartSolidFill, ChartType, Workbook, Worksheet,
-    XlsxError,
+    Chart, ChartFont, ChartLegendPosition, ChartSolidFill, ChartType, Worksheet, XlsxError,
 };
 
 use super::style::{self, Styles};
@@ -24,8 +23,7 @@ const ALWAYS: [Grade; 4] = [
 ];
 
 /// Writes the 概要 sheet.
-pub(super) fn write(workbook: &mut Workbook, ctx: &Ctx) -> Result<(), XlsxError> {
-    let sheet = workbook.add_worksheet();
+pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx) -> Result<(), XlsxError> {
     sheet.set_name(sheet::SUMMARY)?;
     let s = &ctx.styles;
     sheet.write_with_format(

@@ -356,6 +356,25 @@ fn every_sheet_lists_each_row_once_in_order() {
 }
 
 #[test]
+fn only_batch_sheets_are_streamed_and_the_report_is_the_same_every_time() {
+    // The batch sheets are filled beside the others: only they may share the
+    // workbook's tables, or the file would depend on which thread came first.
+    let catalogue = Catalogue::builtin();
+    let result = findings_and_files(LOW_MEMORY_ROWS + 3);
+    let meta = meta("x");
+    let ctx = Ctx::new(&catalogue, &result, &meta);
+    let parts = Part::all(&catalogue);
+    assert_eq!(parts.iter().filter(|p| p.streamed(&ctx)).count(), 2);
+    assert!(parts
+        .iter()
+        .all(|p| !p.streamed(&ctx) || p.grows_with_batch()));
+    let first = bytes(&catalogue, &result, "x");
+    for _ in 0..3 {
+        assert!(bytes(&catalogue, &result, "x") == first);
+    }
+}
+
+#[test]
 fn a_department_row_names_ten_files_and_counts_the_rest() {
     let catalogue = Catalogue::builtin();
     let mut result = empty();
