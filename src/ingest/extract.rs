@@ -77,6 +77,9 @@ impl<'a> Extractor<'a> {
         CellRef::cell(self.file.clone(), sheet.name.clone(), row, col)
     }
 
+    /// How many distinct name and ID cells a table remembers (see [`Extractor::table`]).
+    const KNOWN_ROWS: usize = 16;
+
     /// Reads every data row of a table.
     pub fn table(&mut self, sheet: &Sheet, table: &Table) {
         for (col, kind) in &table.columns {
@@ -96,6 +99,11 @@ impl<'a> Extractor<'a> {
         let unit_col = table.column_of(&ColumnKind::Unit);
         // The value cells of a row, in a buffer reused row after row.
         let mut values: Vec<(u32, Period)> = Vec::new();
+        // Name and ID cells already matched without a finding, and their indicator: a
+        // detail sheet repeats a few of them row after row, and the same cells give
+        // the same indicator (matching them again for each row was a tenth of reading
+        // a 50,000-row sheet). A few: a summary table has a row per indicator.
+        let mut known: Vec<(&Value, Option<&Value>, &'a Indicator)> = Vec::new();
         for row in table.data_start..table.data_end {
             values.clear();
             values.extend(
@@ -103,9 +111,24 @@ impl<'a> Extractor<'a> {
                     .value_columns()
                     .filter(|(c, _)| !is_no_value_cell(sheet.get(row, *c))),
             );
-            let Some(indicator) =
+            let cells = (
+                sheet.get_merged(row, table.name_col),
+                id_col.map(|c| sheet.get(row, c)),
+            );
+            let repeated = known
+                .iter()
+                .find(|(name, id, _)| !values.is_empty() && (*name, *id) == cells)
+                .map(|(_, _, indicator)| *indicator);
+            let found = self.findings.len();
+            let indicator = repeated.or_else(|| {
                 self.row_indicator(sheet, row, table.name_col, id_col, !values.is_empty())
-            else {
+            });
+            if let (None, Some(indicator)) = (repeated, indicator) {
+                if self.findings.len() == found && known.len() < Self::KNOWN_ROWS {
+                    known.push((cells.0, cells.1, indicator));
+                }
+            }
+            let Some(indicator) = indicator else {
                 for &(col, _) in &values {
                     self.unassigned(sheet, row, col);
                 }

@@ -272,6 +272,51 @@ mod tests {
     }
 
     #[test]
+    fn repeated_rows_are_matched_as_the_first_and_keep_their_findings() {
+        // Rows that repeat their name and ID cells reuse the first match, unless
+        // matching reported something: then each row reports it again.
+        let cat = Catalogue::builtin();
+        let m = Matcher::new(&cat);
+        let a = "内部統制制度において識別した不備の件数";
+        let csv = format!(
+            "指標ID,指標名,単位,令和6年4月,令和6年5月\n\
+             32-2-1,{a},件,1,2\n\
+             32-2-1,{a},件,3,\n\
+             32-2-2,{a},件,4,\n\
+             32-2-2,{a},件,5,\n\
+             32-2-1,{a},件,6,\n\
+             ,存在しない指標,件,7,\n\
+             ,存在しない指標,件,8,\n\
+             32-2-1,{a},件,9,\n"
+        );
+        let sub = read_submission("課/a.csv", csv.as_bytes(), &cat, &m, &Limits::default());
+        let read: Vec<(&str, f64)> = sub
+            .values
+            .iter()
+            .map(|v| (v.indicator_id(), v.value()))
+            .collect();
+        let expected = [
+            ("32-2-1", 1.0),
+            ("32-2-1", 2.0),
+            ("32-2-1", 3.0),
+            ("32-2-2", 4.0),
+            ("32-2-2", 5.0),
+            ("32-2-1", 6.0),
+            ("32-2-1", 9.0),
+        ];
+        assert_eq!(read, expected);
+        let rows = |code: &str| -> Vec<Option<u32>> {
+            sub.findings
+                .iter()
+                .filter(|f| f.code == code)
+                .map(|f| f.at.cell.map(|(row, _)| row))
+                .collect()
+        };
+        assert_eq!(rows(rules::ID_NAME_MISMATCH.code), [Some(3), Some(4)]);
+        assert_eq!(rows(rules::INDICATOR_UNKNOWN.code), [Some(6), Some(7)]);
+    }
+
+    #[test]
     fn garbage_is_one_finding_not_a_panic() {
         let cat = Catalogue::builtin();
         let m = Matcher::new(&cat);
