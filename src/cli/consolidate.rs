@@ -288,36 +288,51 @@ fn write_feedback(
     result: &Consolidated,
     dir: &Path,
 ) -> Result<Vec<String>, Error> {
-    let mut written = Vec::new();
-    for (department, kind) in feedback::feedback_plan(result) {
-        let path = dir.join(feedback::feedback_file_name(
-            &department,
-            kind,
-            result.period,
-        ));
-        let mut workbook =
-            feedback::build_feedback(catalogue, result, &department).map_err(|source| {
-                Error::Xlsx {
-                    path: path.clone(),
-                    source,
-                }
-            })?;
-        save_workbook(&mut workbook, &path)?;
-        let other = match kind {
-            Kind::Return => Kind::Receipt,
-            Kind::Receipt => Kind::Return,
-        };
-        let stale = dir.join(feedback::feedback_file_name(
-            &department,
-            other,
-            result.period,
-        ));
-        if stale.is_file() {
-            std::fs::remove_file(&stale).map_err(|e| Error::io(&stale, e))?;
-        }
-        written.push(path.display().to_string());
+    use rayon::prelude::*;
+    // Departments are written side by side (each workbook is built and saved on one
+    // thread); the first error in plan order is the one reported.
+    let written: Vec<Result<String, Error>> = feedback::feedback_plan(result)
+        .into_par_iter()
+        .map(|(department, kind)| {
+            write_department_feedback(catalogue, result, dir, &department, kind)
+        })
+        .collect();
+    written.into_iter().collect()
+}
+
+/// One department's feedback workbook; removes the other kind's file of the same
+/// period left by an earlier run. Returns the path written.
+fn write_department_feedback(
+    catalogue: &Catalogue,
+    result: &Consolidated,
+    dir: &Path,
+    department: &str,
+    kind: Kind,
+) -> Result<String, Error> {
+    let path = dir.join(feedback::feedback_file_name(
+        department,
+        kind,
+        result.period,
+    ));
+    let mut workbook =
+        feedback::build_feedback(catalogue, result, department).map_err(|source| Error::Xlsx {
+            path: path.clone(),
+            source,
+        })?;
+    save_workbook(&mut workbook, &path)?;
+    let other = match kind {
+        Kind::Return => Kind::Receipt,
+        Kind::Receipt => Kind::Return,
+    };
+    let stale = dir.join(feedback::feedback_file_name(
+        department,
+        other,
+        result.period,
+    ));
+    if stale.is_file() {
+        std::fs::remove_file(&stale).map_err(|e| Error::io(&stale, e))?;
     }
-    Ok(written)
+    Ok(path.display().to_string())
 }
 
 /// Files whose department is unknown get no feedback: say so, so that the planning
