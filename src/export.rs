@@ -212,16 +212,7 @@ fn push_number(out: &mut Vec<u8>, n: f64) {
 
 /// A column's letters, as in [`crate::model::CellName`].
 fn push_column(out: &mut Vec<u8>, col: u32) {
-    let mut letters = [0u8; 8];
-    let mut at = letters.len();
-    let mut n = u64::from(col) + 1;
-    while n > 0 && at > 0 {
-        at -= 1;
-        if let Some(slot) = letters.get_mut(at) {
-            *slot = b'A' + ((n - 1) % 26) as u8;
-        }
-        n = (n - 1) / 26;
-    }
+    let (letters, at) = crate::model::column_letters(col);
     out.extend_from_slice(letters.get(at..).unwrap_or_default());
 }
 

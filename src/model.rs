@@ -388,20 +388,26 @@ struct ColumnName(u32);
 
 impl fmt::Display for ColumnName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // A u32 column needs at most 7 letters (26^7 > 2^32).
-        let mut letters = [0u8; 8];
-        let mut at = letters.len();
-        let mut n = u64::from(self.0) + 1;
-        while n > 0 && at > 0 {
-            at -= 1;
-            if let Some(slot) = letters.get_mut(at) {
-                *slot = b'A' + ((n - 1) % 26) as u8;
-            }
-            n = (n - 1) / 26;
-        }
+        let (letters, at) = column_letters(self.0);
         let text = letters.get(at..).unwrap_or_default();
         f.write_str(std::str::from_utf8(text).unwrap_or_default())
     }
+}
+
+/// A column's letters (0-based) at the end of a small buffer: `letters[at..]`.
+pub(crate) fn column_letters(col: u32) -> ([u8; 8], usize) {
+    // A u32 column needs at most 7 letters (26^7 > 2^32).
+    let mut letters = [0u8; 8];
+    let mut at = letters.len();
+    let mut n = u64::from(col) + 1;
+    while n > 0 && at > 0 {
+        at -= 1;
+        if let Some(slot) = letters.get_mut(at) {
+            *slot = b'A' + ((n - 1) % 26) as u8;
+        }
+        n = (n - 1) / 26;
+    }
+    (letters, at)
 }
 
 impl fmt::Display for CellRef {
