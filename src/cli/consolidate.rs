@@ -300,8 +300,8 @@ fn write_feedback(
     written.into_iter().collect()
 }
 
-/// One department's feedback workbook; removes the other kind's file of the same
-/// period left by an earlier run. Returns the path written.
+/// One department's workbook of [`write_feedback`] and the removal of its stale other
+/// kind. Returns the path written.
 fn write_department_feedback(
     catalogue: &Catalogue,
     result: &Consolidated,
