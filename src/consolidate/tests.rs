@@ -260,3 +260,48 @@ fn the_latest_month_is_the_default_period() {
     );
     assert_eq!(c.period, Some(month(11)));
 }
+
+#[test]
+fn used_values_are_grouped_in_value_order_whatever_each_file_numbers_its_ids() {
+    // Files that meet the same IDs in different orders (their lists number them
+    // differently), an empty file, and values that are not used.
+    let ids = ["30-0-1", "31-0-1", "32-0-1"];
+    let mut lists = Vec::new();
+    for f in 0..9usize {
+        let mut list = FileValues::default();
+        for j in 0..(f * 7 % 11) {
+            let id = ids[(f + j * (f % 3 + 1)) % ids.len()];
+            let record = Record {
+                indicator_id: id.into(),
+                period: if j % 2 == 0 {
+                    FY24
+                } else {
+                    month(j as u8 % 12 + 1)
+                },
+                value: j as f64,
+                raw: j.to_string(),
+                at: CellRef::cell(format!("f{f}.xlsx"), "s", j as u32, 0),
+            };
+            let status = if (f + j) % 5 == 0 {
+                Status::Rejected
+            } else {
+                Status::Used
+            };
+            list.push(record, status);
+        }
+        lists.push(list);
+    }
+    let values = Values::from_files(lists);
+    let mut expected: BTreeMap<(String, Period), Vec<usize>> = BTreeMap::new();
+    for (i, v) in values.iter().enumerate() {
+        if v.status() == Status::Used {
+            expected
+                .entry((v.indicator_id().to_string(), v.period()))
+                .or_default()
+                .push(i);
+        }
+    }
+    let expected: Groups = expected.into_iter().collect();
+    assert!(expected.len() > 10);
+    assert_eq!(group_used(&values), expected);
+}
