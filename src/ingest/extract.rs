@@ -101,8 +101,9 @@ impl<'a> Extractor<'a> {
         let mut values: Vec<(u32, Period)> = Vec::new();
         // Name and ID cells already matched without a finding, and their indicator: a
         // detail sheet repeats a few of them row after row, and the same cells give
-        // the same indicator (matching them again for each row was a tenth of reading
-        // a 50,000-row sheet). A few: a summary table has a row per indicator.
+        // the same indicator (matching them again for each row was a quarter of the
+        // extraction of a detail sheet). A few: a summary table has a row per
+        // indicator.
         let mut known: Vec<(&Value, Option<&Value>, &'a Indicator)> = Vec::new();
         for row in table.data_start..table.data_end {
             values.clear();
@@ -115,14 +116,14 @@ impl<'a> Extractor<'a> {
                 sheet.get_merged(row, table.name_col),
                 id_col.map(|c| sheet.get(row, c)),
             );
+            let has_values = !values.is_empty();
             let repeated = known
                 .iter()
-                .find(|(name, id, _)| !values.is_empty() && (*name, *id) == cells)
+                .find(|(name, id, _)| has_values && (*name, *id) == cells)
                 .map(|(_, _, indicator)| *indicator);
             let found = self.findings.len();
-            let indicator = repeated.or_else(|| {
-                self.row_indicator(sheet, row, table.name_col, id_col, !values.is_empty())
-            });
+            let indicator = repeated
+                .or_else(|| self.row_indicator(sheet, row, table.name_col, id_col, has_values));
             if let (None, Some(indicator)) = (repeated, indicator) {
                 if self.findings.len() == found && known.len() < Self::KNOWN_ROWS {
                     known.push((cells.0, cells.1, indicator));
