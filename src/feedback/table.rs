@@ -108,9 +108,9 @@ pub struct Page {
 }
 
 /// From this many rows on, a table's sheet is written in rust_xlsxwriter's low-memory
-/// mode, as the report's 検証結果 is: rows go to a temporary file as they are written
-/// (a department that sent 700 files has 13,000 values on one sheet).
-pub const STREAMED_ROWS: usize = 1_000;
+/// mode, from the same count as the report's 検証結果: rows go to a temporary file as
+/// they are written (a department that sent 700 files has 13,000 values on one sheet).
+pub const STREAMED_ROWS: usize = crate::report::LOW_MEMORY_ROWS;
 
 /// Adds the sheet `name` to `workbook` with a titled table.
 ///
