@@ -136,15 +136,23 @@ pub fn write_table(
     for (col, width) in (0u16..).zip(&widths) {
         sheet.set_column_width(col, *width)?;
     }
+    // Heights before the rows: a streamed sheet writes each row when the next begins.
+    let heights: Vec<f64> = rows
+        .iter()
+        .map(|row| row_height(columns, &widths, row))
+        .collect();
+    let heights_set =
+        crate::report::RowHeights::new(sheet, &heights, streamed, Some(DEFAULT_ROW_HEIGHT));
+    heights_set.fixed(sheet, 0, TITLE_ROW_HEIGHT)?;
+    for row in 2..=HEADER_ROW {
+        heights_set.fixed(sheet, row, DEFAULT_ROW_HEIGHT)?;
+    }
     write_title(sheet, title, lead, &widths)?;
     write_header(sheet, columns)?;
     let mut last = HEADER_ROW;
-    for (r, row) in (HEADER_ROW + 1..).zip(rows) {
+    for ((r, row), height) in (HEADER_ROW + 1..).zip(rows).zip(heights) {
         write_row(sheet, r, columns, row)?;
-        let height = row_height(columns, &widths, row);
-        if height > DEFAULT_ROW_HEIGHT {
-            sheet.set_row_height(r, height)?;
-        }
+        heights_set.set(sheet, r, height)?;
         last = r;
     }
     if streamed {
@@ -158,6 +166,8 @@ pub fn write_table(
 
 /// Excel's default row height in points.
 const DEFAULT_ROW_HEIGHT: f64 = 15.0;
+/// The height Excel gives the 14-point title row.
+const TITLE_ROW_HEIGHT: f64 = 18.75;
 
 /// The height that shows every wrapped cell of a row whole: Excel adjusts heights of
 /// wrapped rows when it edits them, but neither Excel on open nor LibreOffice does it

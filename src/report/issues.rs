@@ -48,15 +48,20 @@ pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx) -> Result<(), XlsxError> {
     sheet.set_name(sheet::ISSUES)?;
     let widths = widths(findings);
     style::set_widths(sheet, &widths)?;
+    let file_width = widths[2];
+    // Heights before the rows: a streamed sheet writes each row when the next begins.
+    let heights: Vec<f64> = findings.iter().map(|f| row_height(f, file_width)).collect();
+    let heights_set = style::RowHeights::new(sheet, &heights, streamed, None);
+    heights_set.fixed(sheet, 0, style::PLAIN_ROW_HEIGHT)?;
     let s = &ctx.styles;
     for (col, t) in (0u16..).zip(TITLES) {
         sheet.write_with_format(0, col, t, &s.header)?;
     }
-    let file_width = widths[2];
     let mut row = 0;
-    for f in findings {
+    for (f, height) in findings.iter().zip(heights) {
         row += 1;
-        write_row(sheet, ctx, row, f, file_width)?;
+        write_row(sheet, ctx, row, f)?;
+        heights_set.set(sheet, row, height)?;
     }
     if findings.is_empty() {
         sheet.write_with_format(1, 0, "問題は見つかりませんでした", &s.small)?;
@@ -89,31 +94,27 @@ fn widths(findings: &[Finding]) -> [f64; 8] {
     ]
 }
 
-/// One finding's row, cells in column order, then its height.
-fn write_row(
-    sheet: &mut Worksheet,
-    ctx: &Ctx,
-    row: u32,
-    f: &Finding,
-    file_width: f64,
-) -> Result<(), XlsxError> {
+/// One finding's row, cells in column order (its height follows).
+fn write_row(sheet: &mut Worksheet, ctx: &Ctx, row: u32, f: &Finding) -> Result<(), XlsxError> {
     let s = &ctx.styles;
-    let text = f.text();
     sheet.write_with_format(row, 0, f.severity.label_ja(), &s.center)?;
     sheet.write_with_format(row, 1, f.code, &s.text)?;
     sheet.write_with_format(row, 2, &*f.at.file, &s.wrap)?;
     sheet.write_with_format(row, 3, f.at.sheet.as_deref().unwrap_or(""), &s.text)?;
     sheet.write_with_format(row, 4, f.at.a1(), &s.center)?;
     sheet.write_with_format(row, 5, f.indicator_id.as_deref().unwrap_or(""), &s.center)?;
-    sheet.write_with_format(row, 6, text, &s.wrap)?;
+    sheet.write_with_format(row, 6, f.text(), &s.wrap)?;
     sheet.write_with_format(row, 7, f.hint, &s.wrap)?;
-    let cells = [
-        (text, MESSAGE_WIDTH),
+    Ok(())
+}
+
+/// The height that shows a finding's wrapped cells whole.
+fn row_height(f: &Finding, file_width: f64) -> f64 {
+    style::wrapped_height(&[
+        (f.text(), MESSAGE_WIDTH),
         (f.hint, HINT_WIDTH),
         (&*f.at.file, file_width),
-    ];
-    sheet.set_row_height(row, style::wrapped_height(&cells))?;
-    Ok(())
+    ])
 }
 
 /// One formula rule per severity over the whole table: `=$A2="エラー"` fills the row.

@@ -41,7 +41,7 @@ use crate::model::{FiscalYear, Period};
 use crate::validate::Settings;
 
 pub use issues::LOW_MEMORY_ROWS;
-pub(crate) use style::end_streamed_rows;
+pub(crate) use style::{end_streamed_rows, RowHeights};
 
 /// Facts about the run shown in the report.
 #[derive(Debug, Clone, PartialEq)]

@@ -157,18 +157,26 @@ pub(super) fn write_files(sheet: &mut Worksheet, ctx: &Ctx) -> Result<(), XlsxEr
         FILES_WIDTH,
     ];
     style::set_widths(sheet, &widths)?;
+    // Heights before the rows: a streamed sheet writes each row when the next begins.
+    let header = 2;
+    let heights: Vec<f64> = files.iter().map(file_row_height).collect();
+    let heights_set = style::RowHeights::new(sheet, &heights, streamed, None);
+    heights_set.fixed(sheet, 0, style::TITLE_ROW_HEIGHT)?;
+    for row in 1..=header {
+        heights_set.fixed(sheet, row, style::PLAIN_ROW_HEIGHT)?;
+    }
     let title = format!("読み込んだファイル（{} 件）", files.len());
     sheet.write_with_format(0, 0, title.as_str(), &s.title)?;
     let titles = ["担当課", "読込", "値", "エラー", "警告", "ファイル"];
-    let header = 2;
     for (col, t) in (0u16..).zip(titles) {
         sheet.write_with_format(header, col, t, &s.header)?;
     }
     let skipped = ctx.skipped_files();
     let mut r = header;
-    for f in files {
+    for (f, height) in files.iter().zip(heights) {
         r += 1;
         write_file(sheet, ctx, r, f, skipped.contains(f.file.as_str()))?;
+        heights_set.set(sheet, r, height)?;
     }
     if r > header {
         sheet.autofilter(header, 0, r, 5)?;
@@ -213,7 +221,10 @@ fn write_file(
     sheet.write_with_format(row, 3, f.errors as f64, &s.int)?;
     sheet.write_with_format(row, 4, f.warnings as f64, &s.int)?;
     sheet.write_with_format(row, 5, f.file.as_str(), &s.wrap)?;
-    let height = style::wrapped_height(&[(f.file.as_str(), FILES_WIDTH)]);
-    sheet.set_row_height(row, height)?;
     Ok(())
+}
+
+/// The height that shows a file's wrapped path whole.
+fn file_row_height(f: &FileStatus) -> f64 {
+    style::wrapped_height(&[(f.file.as_str(), FILES_WIDTH)])
 }
