@@ -17,6 +17,8 @@ pub mod cells;
 pub mod layout;
 pub mod score;
 
+use std::sync::Arc;
+
 use crate::ingest::grid::{Format, Sheet, Value, Visibility, Workbook};
 use crate::ingest::table::{find_tables, find_transposed, ColumnKind, Table, Transposed};
 use crate::ingest::Matcher;
@@ -69,7 +71,8 @@ impl Region {
 
 /// One sheet with its regions: what every sheet rule receives.
 pub struct SheetLint<'a> {
-    pub file: &'a str,
+    /// The file's name, one copy shared by the sheet's findings.
+    pub file: Arc<str>,
     pub format: Format,
     pub sheet: &'a Sheet,
     pub regions: Vec<Region>,
@@ -80,7 +83,7 @@ pub struct SheetLint<'a> {
 impl SheetLint<'_> {
     /// A finding of `rule` at a cell of this sheet; the message gets the place in front.
     pub fn finding(&self, rule: Rule, cell: (u32, u32), message: &str) -> Finding {
-        let at = CellRef::cell(self.file, self.sheet.name.clone(), cell.0, cell.1);
+        let at = CellRef::cell(self.file.clone(), self.sheet.name.clone(), cell.0, cell.1);
         rule.at(at.clone(), format!("{at}: {message}"))
     }
 
@@ -155,7 +158,7 @@ pub fn lint_sheet(
     }
     let value_texts = cells::text_value_cells(sheet, &regions);
     let lint = SheetLint {
-        file,
+        file: Arc::from(file),
         format,
         sheet,
         regions,
