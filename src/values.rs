@@ -4,7 +4,7 @@
 //! its cell text in a `String` of its own. Kept that way, a value cost 144 bytes and a
 //! heap block, and a run keeps every value to the end (a million for 20 sheets of
 //! 50,000 rows; 150,000 for 8,000 small files, then the largest part of the memory).
-//! So each value is packed as it is read, into its file's list: a value is 48 bytes,
+//! So each value is packed as it is read, into its file's list: a value is 40 bytes,
 //! its indicator and place numbers into its file's short lists, its cell text a range
 //! of the file's one text buffer, and the file's department is kept once.
 //! [`ValueRow`] reads a packed value back.
