@@ -265,20 +265,41 @@ fn cell_xf(bytes: &[u8], name: &str, a1: &str) -> String {
     let book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
     let index = book.sheet_names().iter().position(|n| n == name).unwrap();
     let sheet = part(&format!("xl/worksheets/sheet{}.xml", index + 1));
-    let cell = regex::Regex::new(&format!(r#"<c r="{a1}" s="(\d+)""#)).unwrap();
-    let xf: usize = cell.captures(&sheet).unwrap()[1].parse().unwrap();
-    let styles = part("xl/styles.xml");
+    // A cell without `s` has the workbook's default format, entry 0.
+    let cell = regex::Regex::new(&format!(r#"<c r="{a1}"(?: s="(\d+)")?"#)).unwrap();
+    let found = cell.captures(&sheet).unwrap();
+    let xf: usize = found.get(1).map_or(0, |s| s.as_str().parse().unwrap());
+    xf_entry(&part("xl/styles.xml"), xf)
+}
+
+/// Entry `xf` of the styles' `cellXfs`, as XML.
+fn xf_entry(styles: &str, xf: usize) -> String {
     let xfs = styles.split("<cellXfs").nth(1).unwrap();
     let xfs = xfs.split("</cellXfs>").next().unwrap();
     xfs.split("<xf ").nth(xf + 1).unwrap().to_string()
 }
 
+/// The styles part.
+fn styles_xml(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    zip.by_name("xl/styles.xml")
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
 #[test]
-fn table_cells_carry_their_formats_and_columns_none() {
+fn table_cells_carry_their_formats_and_columns_show_nothing() {
     // Column formats are shown on every empty cell of the column (a border down to
     // row 1,048,576 around titles and blank rows): table cells are formatted one by
-    // one, in memory and streamed alike.
+    // one in memory. A streamed 検証結果 gives its columns the cells' formats without
+    // borders or fills (nothing an empty cell shows) and writes its cells without a
+    // format of their own.
     let catalogue = Catalogue::builtin();
+    let style = regex::Regex::new(r#"<col [^>]*style="(\d+)""#).unwrap();
     for n in [3, LOW_MEMORY_ROWS + 3] {
         let bytes = bytes(&catalogue, &findings_and_files(n), "x");
         // 検証結果: severity centred, message wrapped (input: {n} findings).
@@ -288,16 +309,64 @@ fn table_cells_carry_their_formats_and_columns_none() {
         // 読込ファイル: title, blank row, header, the file in row 4.
         assert!(cell_xf(&bytes, sheet::FILES, "F4").contains(r#"wrapText="1""#));
         assert!(cell_xf(&bytes, sheet::FILES, "B4").contains(r#"horizontal="center""#));
+        let styles = styles_xml(&bytes);
         for (part, xml) in sheet_parts(&bytes) {
-            let cols = xml
-                .split("<cols>")
-                .nth(1)
-                .and_then(|c| c.split("</cols>").next());
-            assert!(
-                !cols.unwrap_or_default().contains("style="),
-                "{part} (input: {n} findings): a column has a format"
+            for found in style.captures_iter(&xml) {
+                assert!(
+                    n > LOW_MEMORY_ROWS,
+                    "{part} (input: {n} findings): a column has a format"
+                );
+                let xf = xf_entry(&styles, found[1].parse().unwrap());
+                assert!(
+                    xf.contains(r#"borderId="0""#) && xf.contains(r#"fillId="0""#),
+                    "{part} (input: {n} findings): a column's format shows: {xf}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_streamed_issues_table_draws_its_borders_with_the_severity_rules() {
+    // In memory the cells have their borders and the rules only colour; streamed, the
+    // cells have none and every rule (one per severity) draws them.
+    let catalogue = Catalogue::builtin();
+    let rule = regex::Regex::new(r#"<cfRule type="expression" dxfId="(\d+)""#).unwrap();
+    for (n, borders) in [(3, false), (LOW_MEMORY_ROWS + 3, true)] {
+        let bytes = bytes(&catalogue, &findings_and_files(n), "x");
+        let styles = styles_xml(&bytes);
+        let dxfs: Vec<&str> = styles
+            .split("<dxfs")
+            .nth(1)
+            .and_then(|d| d.split("</dxfs>").next())
+            .unwrap_or_default()
+            .split("<dxf>")
+            .skip(1)
+            .collect();
+        let xml = sheet_parts(&bytes)
+            .into_iter()
+            .map(|(_, xml)| xml)
+            .find(|xml| xml.contains(r#"$A2="エラー""#))
+            .unwrap();
+        let ids: Vec<usize> = rule
+            .captures_iter(&xml)
+            .map(|c| c[1].parse().unwrap())
+            .collect();
+        assert_eq!(ids.len(), 3, "input: {n} findings");
+        for id in ids {
+            assert_eq!(
+                dxfs[id].contains(r#"<left style="thin">"#),
+                borders,
+                "input: {n} findings, rule format {}",
+                dxfs[id]
             );
         }
+        let a2 = cell_xf(&bytes, sheet::ISSUES, "A2");
+        assert_eq!(
+            a2.contains(r#"borderId="0""#),
+            borders,
+            "input: {n} findings: {a2}"
+        );
     }
 }
 
