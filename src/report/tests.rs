@@ -313,8 +313,8 @@ fn table_cells_carry_their_formats_and_columns_show_nothing() {
         for (part, xml) in sheet_parts(&bytes) {
             for found in style.captures_iter(&xml) {
                 assert!(
-                    n > LOW_MEMORY_ROWS,
-                    "{part} (input: {n} findings): a column has a format"
+                    n > LOW_MEMORY_ROWS && xml.contains(r#"$A2="エラー""#),
+                    "{part} (input: {n} findings): a column outside a streamed 検証結果 has a format"
                 );
                 let xf = xf_entry(&styles, found[1].parse().unwrap());
                 assert!(
