@@ -310,7 +310,11 @@ pub fn write_issues_csv(mut out: impl std::io::Write, c: &Consolidated) -> std::
         "message",
         "hint",
     ])?;
+    let mut message = String::new();
     for f in &c.findings {
+        message.clear();
+        // Writing to a String cannot fail.
+        let _ = std::fmt::Write::write_fmt(&mut message, format_args!("{}", f.message()));
         w.write_record([
             f.severity.code(),
             f.code,
@@ -318,7 +322,7 @@ pub fn write_issues_csv(mut out: impl std::io::Write, c: &Consolidated) -> std::
             f.at.sheet.as_deref().unwrap_or(""),
             &f.at.a1(),
             f.indicator_id.as_deref().unwrap_or(""),
-            &f.message,
+            &message,
             f.hint,
         ])?;
     }

@@ -100,15 +100,11 @@ pub fn clip(s: &str, max: usize) -> String {
 impl Rule {
     /// Makes a finding of this rule at a place.
     pub fn at(&self, at: CellRef, message: String) -> Finding {
-        Finding {
-            severity: self.severity,
-            code: self.code,
-            at,
-            indicator_id: None,
-            message: clip(&message, MAX_MESSAGE_CHARS),
-            hint: self.hint,
-            raw: String::new(),
-        }
+        let message = match message.char_indices().nth(MAX_MESSAGE_CHARS) {
+            Some(_) => clip(&message, MAX_MESSAGE_CHARS),
+            None => message,
+        };
+        Finding::new(self.severity, self.code, at, message, self.hint)
     }
 
     /// Looks a rule up by its code.

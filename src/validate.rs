@@ -353,9 +353,9 @@ mod tests {
             ["I-PERIOD-MONTHLY-ANNUAL"]
         );
         assert!(
-            findings[0].message.contains("2 か月分"),
+            findings[0].message().to_string().contains("2 か月分"),
             "{}",
-            findings[0].message
+            findings[0].message().to_string()
         );
     }
 

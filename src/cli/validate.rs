@@ -76,7 +76,13 @@ pub fn findings_by_file(result: &Consolidated) -> String {
         .iter()
         .filter(|f| by_file.contains_key(&*f.at.file));
     for f in others {
-        let _ = writeln!(out, "  {} {} {}", f.severity.label_ja(), f.code, f.message);
+        let _ = writeln!(
+            out,
+            "  {} {} {}",
+            f.severity.label_ja(),
+            f.code,
+            f.message()
+        );
     }
     let (e, w, i) = result.counts();
     let period = result.period.map_or("なし".to_string(), |p| p.label_ja());
@@ -118,7 +124,7 @@ pub fn findings_json(findings: &[Finding]) -> String {
                 "sheet": f.at.sheet.as_deref(),
                 "cell": f.at.a1(),
                 "indicator_id": f.indicator_id,
-                "message": f.message,
+                "message": f.message().to_string(),
                 "hint": f.hint,
                 "raw": f.raw,
             })

@@ -251,7 +251,9 @@ pub fn is_improvement_count(ind: &Indicator) -> bool {
 /// Findings sorted: errors first, then by file, sheet, cell, code.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (a.severity, &a.at, a.code, &a.message).cmp(&(b.severity, &b.at, b.code, &b.message))
+        (a.severity, &a.at, a.code)
+            .cmp(&(b.severity, &b.at, b.code))
+            .then_with(|| a.cmp_message(b))
     });
 }
 

@@ -93,7 +93,8 @@ fn two_departments_in_conflict_give_no_figure() {
         .iter()
         .find(|f| f.code == "E-CONFLICT")
         .unwrap()
-        .message;
+        .message()
+        .to_string();
     assert!(msg.contains("412") && msg.contains("398"), "{msg}");
 }
 

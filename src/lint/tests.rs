@@ -54,9 +54,9 @@ fn merges_are_one_finding_naming_every_range() {
         .collect();
     assert_eq!(merged.len(), 1);
     assert!(
-        merged[0].message.contains("A1:A2、A2:B3"),
+        merged[0].message().to_string().contains("A1:A2、A2:B3"),
         "{}",
-        merged[0].message
+        merged[0].message().to_string()
     );
     assert_eq!(merged[0].at.a1(), "A1");
 }
@@ -72,8 +72,16 @@ fn machine_dependent_chars_are_read_before_nfkc() {
         .filter(|f| f.code == "MR-MACHINE-DEPENDENT")
         .collect();
     assert_eq!(md.len(), 1, "{found:?}");
-    assert!(md[0].message.contains("①㈱"), "{}", md[0].message);
-    assert!(md[0].message.contains("A2、A3"), "{}", md[0].message);
+    assert!(
+        md[0].message().to_string().contains("①㈱"),
+        "{}",
+        md[0].message().to_string()
+    );
+    assert!(
+        md[0].message().to_string().contains("A2、A3"),
+        "{}",
+        md[0].message().to_string()
+    );
 }
 
 #[test]
@@ -86,9 +94,9 @@ fn many_bad_cells_make_one_finding() {
     let found = lint(&sheet, Format::Xlsx);
     assert_eq!(codes(&found), ["MR-NUMBER-AS-TEXT"]);
     assert!(
-        found[0].message.contains("ほか 22 か所"),
+        found[0].message().to_string().contains("ほか 22 か所"),
         "{}",
-        found[0].message
+        found[0].message().to_string()
     );
 }
 
