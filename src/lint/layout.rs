@@ -15,8 +15,12 @@ const DITTO: &[&str] = &["同上", "〃", "″", "同左", "〃〃", "\""];
 /// A ditto mark (`同上`, `〃`, a full-width `＂` …). Ditto marks are short, and NFKC
 /// leaves ASCII as it is: the texts of a detail sheet (receipt numbers, IDs, long
 /// names) are ruled out before any normalizing.
-fn is_ditto(s: &str) -> bool {
-    let t = s.trim();
+pub(super) fn is_ditto(s: &str) -> bool {
+    is_trimmed_ditto(s.trim())
+}
+
+/// [`is_ditto`] of a text without spaces around it.
+pub(super) fn is_trimmed_ditto(t: &str) -> bool {
     if t.is_ascii() {
         return t == "\"";
     }
@@ -87,14 +91,14 @@ fn blank_headers(sheet: &Sheet, region: &Region) -> Vec<(u32, u32)> {
 }
 
 /// Data cells that say 同上 / 〃, and blank item names in rows that carry values.
-fn omitted_items(sheet: &Sheet, region: &Region) -> Vec<(u32, u32)> {
-    let mut out: Vec<(u32, u32)> = sheet
-        .cells_in(
+fn omitted_items(lint: &SheetLint, region: &Region) -> Vec<(u32, u32)> {
+    let sheet = lint.sheet;
+    let mut out: Vec<(u32, u32)> = lint
+        .marked(
+            super::cells::DITTO,
             region.data_start..region.data_end,
             region.first_col..=region.last_col,
         )
-        .filter(|(_, v)| matches!(v, Value::Text(s) if is_ditto(s)))
-        .map(|(p, _)| p)
         .collect();
     if let Some(name_col) = region.name_col {
         for row in region.data_start..region.data_end {
@@ -119,7 +123,7 @@ pub fn item_omitted(lint: &SheetLint) -> Vec<Finding> {
     let mut cells = Vec::new();
     for region in &lint.regions {
         cells.extend(blank_headers(lint.sheet, region));
-        cells.extend(omitted_items(lint.sheet, region));
+        cells.extend(omitted_items(lint, region));
     }
     cells.sort_unstable();
     cells.dedup();

@@ -78,6 +78,9 @@ pub struct SheetLint<'a> {
     pub regions: Vec<Region>,
     /// The text cells of the regions' value columns, sorted.
     pub value_texts: Vec<((u32, u32), &'a str)>,
+    /// The text cells that show a layout space, a 機種依存文字 or a ditto mark, in
+    /// row-major order (see [`cells::text_marks`]).
+    pub marks: Vec<cells::Marked>,
 }
 
 impl SheetLint<'_> {
@@ -87,21 +90,19 @@ impl SheetLint<'_> {
         rule.at(at.clone(), format!("{at}: {message}"))
     }
 
-    /// The text cells of the whole sheet, with their absolute positions.
-    pub fn text_cells(&self) -> impl Iterator<Item = ((u32, u32), &str)> + '_ {
-        let sheet = self.sheet;
-        let width = sheet.width.max(1) as u32;
-        sheet
-            .cells
+    /// The cells with a mark, inside a block of rows and columns, in row-major order.
+    pub fn marked(
+        &self,
+        mark: u8,
+        rows: std::ops::Range<u32>,
+        cols: std::ops::RangeInclusive<u32>,
+    ) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.marks
             .iter()
-            .enumerate()
-            .filter_map(move |(i, v)| match v {
-                Value::Text(s) => {
-                    let (r, c) = (i as u32 / width, i as u32 % width);
-                    Some(((sheet.start.0 + r, sheet.start.1 + c), s.as_str()))
-                }
-                _ => None,
+            .filter(move |m| {
+                m.marks & mark != 0 && rows.contains(&m.at.0) && cols.contains(&m.at.1)
             })
+            .map(|m| m.at)
     }
 }
 
@@ -163,6 +164,7 @@ pub fn lint_sheet(
         sheet,
         regions,
         value_texts,
+        marks: cells::text_marks(sheet),
     };
     SHEET_RULES.iter().flat_map(|rule| rule(&lint)).collect()
 }
