@@ -105,6 +105,9 @@ impl<'a> Extractor<'a> {
         // extraction of a detail sheet). A few: a summary table has a row per
         // indicator.
         let mut known: Vec<(&Value, Option<&Value>, &'a Indicator)> = Vec::new();
+        // The unit column's last text and its unit: a detail sheet repeats a few units
+        // row after row (normalizing and parsing each was 1.5 % of a large run).
+        let mut last_unit: Option<(&str, Option<Unit>)> = None;
         for row in table.data_start..table.data_end {
             values.clear();
             values.extend(
@@ -136,7 +139,14 @@ impl<'a> Extractor<'a> {
                 continue;
             };
             let row_unit = unit_col.and_then(|c| match sheet.get(row, c) {
-                Value::Text(s) => Unit::parse(&nfkc(s)),
+                Value::Text(s) => match last_unit {
+                    Some((text, unit)) if text == s.as_str() => unit,
+                    _ => {
+                        let unit = Unit::parse(&nfkc(s));
+                        last_unit = Some((s.as_str(), unit));
+                        unit
+                    }
+                },
                 _ => None,
             });
             for &(col, period) in &values {
