@@ -146,18 +146,24 @@ pub fn read_all(
         Matcher::new(catalogue),
         *limits,
     ));
+    // Job k reads input order[k].
+    let order = Arc::new(reading_order(inputs));
     let job = {
         let shared = Arc::clone(&shared);
-        move |i: usize| {
+        let order = Arc::clone(&order);
+        move |k: usize| {
             let (inputs, catalogue, matcher, limits) = &*shared;
-            match inputs.get(i) {
+            match order.get(k).and_then(|&i| inputs.get(i)) {
                 Some(input) => read_one(input, catalogue, matcher, limits),
                 None => Submission::failed("", catalogue, &Rejection::Unreadable(String::new())),
             }
         }
     };
-    let failed = |i: usize, why: Failure| {
-        let file = inputs.get(i).map_or("", |input| input.display.as_str());
+    let failed = |k: usize, why: Failure| {
+        let file = order
+            .get(k)
+            .and_then(|&i| inputs.get(i))
+            .map_or("", |input| input.display.as_str());
         let rejection = match why {
             Failure::TimedOut => Rejection::Limit(format!(
                 "読み取りに {} 秒以上かかりました",
@@ -173,14 +179,48 @@ pub fn read_all(
         };
         Submission::failed(file, catalogue, &rejection)
     };
-    crate::pool::run(
+    let read = crate::pool::run(
         inputs.len(),
         rayon::current_num_threads(),
         Duration::from_secs(limits.max_seconds),
         job,
         failed,
         on_done,
-    )
+    );
+    in_input_order(read, &order)
+}
+
+/// Batches of up to this many files are read largest file first.
+const LARGEST_FIRST_MAX: usize = 1024;
+
+/// The order to read the inputs in (a permutation of their indices): the largest file
+/// first, so that the files that end the run are small ones and no core waits long for
+/// the last file. (20 workbooks of 50,000 rows in name order: one core read alone for
+/// the last 75 ms of 1.3 s.) Only for batches small enough that a `stat` of every file
+/// costs nothing beside reading them; a batch of thousands of small files ends with a
+/// small file anyway. Equal sizes, and files that cannot be looked at, keep their order.
+fn reading_order(inputs: &[Input]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..inputs.len()).collect();
+    if inputs.len() <= LARGEST_FIRST_MAX {
+        let sizes: Vec<u64> = inputs
+            .iter()
+            .map(|input| std::fs::metadata(&input.path).map_or(0, |m| m.len()))
+            .collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(sizes.get(i).copied().unwrap_or(0)));
+    }
+    order
+}
+
+/// Puts the results of jobs run in `order` (result k is input `order[k]`'s) back into
+/// input order.
+fn in_input_order<T>(read: Vec<T>, order: &[usize]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(read.len()).collect();
+    for (result, &i) in read.into_iter().zip(order) {
+        if let Some(slot) = slots.get_mut(i) {
+            *slot = Some(result);
+        }
+    }
+    slots.into_iter().flatten().collect()
 }
 
 /// Reads one input file from disk and parses it (no deadline: see [`read_all`]).
@@ -216,4 +256,41 @@ pub fn read_one(
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_secs() as i64);
     sub
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+
+    #[test]
+    fn the_largest_files_are_read_first_and_the_results_come_back_in_input_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let sizes = [3usize, 10, 0, 10, 7];
+        let inputs: Vec<Input> = sizes
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| {
+                let path = dir.path().join(format!("{i}.csv"));
+                std::fs::write(&path, vec![b'x'; n]).unwrap();
+                Input {
+                    path,
+                    display: i.to_string(),
+                }
+            })
+            .collect();
+        let mut with_missing = inputs;
+        with_missing.push(Input {
+            path: dir.path().join("gone.csv"),
+            display: "gone".into(),
+        });
+        let order = reading_order(&with_missing);
+        // Largest first; equal sizes (and the file that cannot be looked at, as 0)
+        // in input order.
+        assert_eq!(order, vec![1, 3, 4, 0, 2, 5]);
+        let read: Vec<usize> = order.iter().map(|i| i * 100).collect();
+        assert_eq!(
+            in_input_order(read, &order),
+            vec![0, 100, 200, 300, 400, 500]
+        );
+    }
 }
