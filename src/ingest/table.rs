@@ -275,9 +275,9 @@ pub fn find_transposed(sheet: &Sheet, matcher: &Matcher, skip: &[Table]) -> Vec<
         }
         let indicators: Vec<(u32, String)> = (col0..col_end)
             .filter_map(|c| match sheet.get(row, c) {
-                Value::Text(s) => match matcher.match_name(s) {
-                    NameMatch::Exact(id) | NameMatch::Alias(id) => Some((c, id)),
-                    NameMatch::Unknown { .. } => None,
+                Value::Text(s) => match matcher.known_name(s) {
+                    Some(NameMatch::Exact(id) | NameMatch::Alias(id)) => Some((c, id)),
+                    Some(NameMatch::Unknown { .. }) | None => None,
                 },
                 _ => None,
             })
