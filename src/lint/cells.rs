@@ -406,7 +406,6 @@ mod tests {
                 for c in parts {
                     let s = format!("{a}{b}{c}");
                     assert_eq!(marks_of(&s), reference(&s), "input: {s:?}");
-                    assert_eq!(is_layout_text(&s), marks_of(&s) & LAYOUT != 0);
                 }
             }
         }
