@@ -233,15 +233,8 @@ fn is_layout_text(s: &str) -> bool {
 /// 1-5: spaces and line breaks for layout, in the table regions.
 pub fn layout_spaces(lint: &SheetLint) -> Vec<Finding> {
     let cells: Vec<(u32, u32)> = lint
-        .marks
-        .iter()
-        .filter(|m| m.marks & LAYOUT != 0)
-        .map(|m| m.at)
-        .filter(|(r, c)| {
-            lint.regions.iter().any(|g| {
-                (g.header_row..g.data_end).contains(r) && (g.first_col..=g.last_col).contains(c)
-            })
-        })
+        .marked(LAYOUT)
+        .filter(|&cell| lint.in_regions(cell))
         .collect();
     one(
         lint,
@@ -258,11 +251,7 @@ pub fn formulas(lint: &SheetLint) -> Vec<Finding> {
         .formula_cells
         .iter()
         .copied()
-        .filter(|&(r, c)| {
-            lint.regions.iter().any(|g| {
-                (g.header_row..g.data_end).contains(&r) && (g.first_col..=g.last_col).contains(&c)
-            })
-        })
+        .filter(|&cell| lint.in_regions(cell))
         .collect();
     one(
         lint,
@@ -276,12 +265,7 @@ pub fn formulas(lint: &SheetLint) -> Vec<Finding> {
 pub fn machine_dependent(lint: &SheetLint) -> Vec<Finding> {
     let mut chars: Vec<char> = Vec::new();
     let mut cells = Vec::new();
-    for m in lint
-        .marks
-        .iter()
-        .filter(|m| m.marks & MACHINE_DEPENDENT != 0)
-    {
-        let pos = m.at;
+    for pos in lint.marked(MACHINE_DEPENDENT) {
         let Value::Text(text) = lint.sheet.get(pos.0, pos.1) else {
             continue;
         };

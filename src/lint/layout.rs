@@ -94,11 +94,8 @@ fn blank_headers(sheet: &Sheet, region: &Region) -> Vec<(u32, u32)> {
 fn omitted_items(lint: &SheetLint, region: &Region) -> Vec<(u32, u32)> {
     let sheet = lint.sheet;
     let mut out: Vec<(u32, u32)> = lint
-        .marked(
-            super::cells::DITTO,
-            region.data_start..region.data_end,
-            region.first_col..=region.last_col,
-        )
+        .marked(super::cells::DITTO)
+        .filter(|&cell| region.data_contains(cell))
         .collect();
     if let Some(name_col) = region.name_col {
         for row in region.data_start..region.data_end {

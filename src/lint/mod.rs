@@ -63,6 +63,18 @@ impl Region {
             .flat_map(move |r| (self.first_col..=self.last_col).map(move |c| (r, c)))
     }
 
+    /// Whether a cell lies in the region, header rows included.
+    pub fn contains(&self, (row, col): (u32, u32)) -> bool {
+        (self.header_row..self.data_end).contains(&row)
+            && (self.first_col..=self.last_col).contains(&col)
+    }
+
+    /// Whether a cell lies in the region's data rows.
+    pub fn data_contains(&self, (row, col): (u32, u32)) -> bool {
+        (self.data_start..self.data_end).contains(&row)
+            && (self.first_col..=self.last_col).contains(&col)
+    }
+
     /// Whether a row holds nothing between the first and last column.
     pub fn row_is_blank(&self, sheet: &Sheet, row: u32) -> bool {
         (self.first_col..=self.last_col).all(|c| sheet.get(row, c).is_blank())
@@ -90,19 +102,17 @@ impl SheetLint<'_> {
         rule.at(at.clone(), format!("{at}: {message}"))
     }
 
-    /// The cells with a mark, inside a block of rows and columns, in row-major order.
-    pub fn marked(
-        &self,
-        mark: u8,
-        rows: std::ops::Range<u32>,
-        cols: std::ops::RangeInclusive<u32>,
-    ) -> impl Iterator<Item = (u32, u32)> + '_ {
+    /// The cells with a mark ([`cells::LAYOUT`] …), in row-major order.
+    pub fn marked(&self, mark: u8) -> impl Iterator<Item = (u32, u32)> + '_ {
         self.marks
             .iter()
-            .filter(move |m| {
-                m.marks & mark != 0 && rows.contains(&m.at.0) && cols.contains(&m.at.1)
-            })
+            .filter(move |m| m.marks & mark != 0)
             .map(|m| m.at)
+    }
+
+    /// Whether a cell lies in one of the regions (header rows included).
+    pub fn in_regions(&self, cell: (u32, u32)) -> bool {
+        self.regions.iter().any(|g| g.contains(cell))
     }
 }
 
