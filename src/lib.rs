@@ -54,3 +54,5 @@ pub mod template;
 pub mod validate;
 pub mod values;
 pub mod width;
+#[cfg(test)]
+mod xlsx_parts;

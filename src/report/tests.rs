@@ -10,6 +10,7 @@ use super::*;
 use crate::consolidate::Consolidated;
 use crate::model::{CellRef, Severity};
 use crate::pipeline::{run, Options};
+use crate::xlsx_parts::{cell_xf, sheet_parts, styles_xml, xf_entry};
 
 fn meta(run_at: &str) -> ReportMeta {
     ReportMeta {
@@ -250,47 +251,6 @@ fn sources_read_as_the_planning_office_says_them() {
     }
 }
 
-/// The cell format (`cellXfs` entry, as XML) of cell `a1` of sheet `name`.
-fn cell_xf(bytes: &[u8], name: &str, a1: &str) -> String {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    let mut part = |path: &str| {
-        let mut text = String::new();
-        zip.by_name(path)
-            .unwrap()
-            .read_to_string(&mut text)
-            .unwrap();
-        text
-    };
-    let book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
-    let index = book.sheet_names().iter().position(|n| n == name).unwrap();
-    let sheet = part(&format!("xl/worksheets/sheet{}.xml", index + 1));
-    // A cell without `s` has the workbook's default format, entry 0.
-    let cell = regex::Regex::new(&format!(r#"<c r="{a1}"(?: s="(\d+)")?"#)).unwrap();
-    let found = cell.captures(&sheet).unwrap();
-    let xf: usize = found.get(1).map_or(0, |s| s.as_str().parse().unwrap());
-    xf_entry(&part("xl/styles.xml"), xf)
-}
-
-/// Entry `xf` of the styles' `cellXfs`, as XML.
-fn xf_entry(styles: &str, xf: usize) -> String {
-    let xfs = styles.split("<cellXfs").nth(1).unwrap();
-    let xfs = xfs.split("</cellXfs>").next().unwrap();
-    xfs.split("<xf ").nth(xf + 1).unwrap().to_string()
-}
-
-/// The styles part.
-fn styles_xml(bytes: &[u8]) -> String {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    let mut text = String::new();
-    zip.by_name("xl/styles.xml")
-        .unwrap()
-        .read_to_string(&mut text)
-        .unwrap();
-    text
-}
-
 #[test]
 fn table_cells_carry_their_formats_and_columns_show_nothing() {
     // Column formats are shown on every empty cell of the column (a border down to
@@ -368,28 +328,6 @@ fn a_streamed_issues_table_draws_its_borders_with_the_severity_rules() {
             "input: {n} findings: {a2}"
         );
     }
-}
-
-/// Every worksheet part as (name, XML).
-fn sheet_parts(bytes: &[u8]) -> Vec<(String, String)> {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    let names: Vec<String> = zip
-        .file_names()
-        .map(|n| n.unwrap().to_string())
-        .filter(|n| n.starts_with("xl/worksheets/sheet"))
-        .collect();
-    names
-        .into_iter()
-        .map(|name| {
-            let mut xml = String::new();
-            zip.by_name(&name)
-                .unwrap()
-                .read_to_string(&mut xml)
-                .unwrap();
-            (name, xml)
-        })
-        .collect()
 }
 
 /// The `r` of every `<row>` of every worksheet part, by part name.

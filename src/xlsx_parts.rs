@@ -1,0 +1,69 @@
+//! Test helpers that read a written xlsx's parts back: the cell formats, the styles
+//! and the worksheets' XML (calamine reads values, not formats).
+
+use std::io::Cursor;
+
+use calamine::{open_workbook_from_rs, Reader, Xlsx};
+
+/// The cell format (`cellXfs` entry, as XML) of cell `a1` of sheet `name`.
+pub fn cell_xf(bytes: &[u8], name: &str, a1: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut part = |path: &str| {
+        let mut text = String::new();
+        zip.by_name(path)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    let index = book.sheet_names().iter().position(|n| n == name).unwrap();
+    let sheet = part(&format!("xl/worksheets/sheet{}.xml", index + 1));
+    // A cell without `s` has the workbook's default format, entry 0.
+    let cell = regex::Regex::new(&format!(r#"<c r="{a1}"(?: s="(\d+)")?"#)).unwrap();
+    let found = cell.captures(&sheet).unwrap();
+    let xf: usize = found.get(1).map_or(0, |s| s.as_str().parse().unwrap());
+    xf_entry(&part("xl/styles.xml"), xf)
+}
+
+/// Entry `xf` of the styles' `cellXfs`, as XML.
+pub fn xf_entry(styles: &str, xf: usize) -> String {
+    let xfs = styles.split("<cellXfs").nth(1).unwrap();
+    let xfs = xfs.split("</cellXfs>").next().unwrap();
+    xfs.split("<xf ").nth(xf + 1).unwrap().to_string()
+}
+
+/// The styles part.
+pub fn styles_xml(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    zip.by_name("xl/styles.xml")
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// Every worksheet part as (name, XML).
+pub fn sheet_parts(bytes: &[u8]) -> Vec<(String, String)> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.unwrap().to_string())
+        .filter(|n| n.starts_with("xl/worksheets/sheet"))
+        .collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let mut xml = String::new();
+            zip.by_name(&name)
+                .unwrap()
+                .read_to_string(&mut xml)
+                .unwrap();
+            (name, xml)
+        })
+        .collect()
+}
