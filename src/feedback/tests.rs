@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 
 use super::*;
+use crate::consolidate::Status;
 use crate::pipeline::{run, Options};
 
 fn samples() -> &'static (Catalogue, Consolidated) {
@@ -56,6 +57,46 @@ fn sheet<'a>(sheets: &'a [(String, Vec<Vec<String>>)], name: &str) -> &'a [Vec<S
         .find(|(n, _)| n == name)
         .map(|(_, rows)| rows.as_slice())
         .unwrap_or_else(|| panic!("no sheet {name}"))
+}
+
+/// The samples' result with one more file of 財政課, `財政課/財政課_大量.xlsx`, holding
+/// `n` values of 33-0-1 for FY2024 in column D from row 2 on: `value(i)` gives the
+/// `i`th's number, cell text and status.
+fn with_big_file(
+    result: &Consolidated,
+    n: u32,
+    value: impl Fn(u32) -> (f64, String, Status),
+) -> Consolidated {
+    use crate::model::{CellRef, FiscalYear, Record};
+    use crate::values::{FileValues, Values};
+    let mut result = result.clone();
+    let name = "財政課/財政課_大量.xlsx";
+    let file: std::sync::Arc<str> = std::sync::Arc::from(name);
+    let mut big = FileValues::default();
+    big.set_department(Some("財政課".into()));
+    for i in 0..n {
+        let (number, raw, status) = value(i);
+        let record = Record {
+            indicator_id: "33-0-1".into(),
+            period: Period::Year(FiscalYear(2024)),
+            value: number,
+            raw,
+            at: CellRef::cell(file.clone(), "指標", i + 1, 3),
+        };
+        big.push(record, status);
+    }
+    let mut lists: Vec<FileValues> = result.values.per_file().cloned().collect();
+    lists.push(big);
+    result.values = Values::from_files(lists);
+    result.files.push(crate::consolidate::FileStatus {
+        file: name.to_string(),
+        department: Some("財政課".to_string()),
+        failed: false,
+        values: n as usize,
+        errors: 0,
+        warnings: 0,
+    });
+    result
 }
 
 #[test]
@@ -270,37 +311,9 @@ fn a_department_with_a_thousand_files_gets_its_workbook() {
 fn a_long_values_sheet_is_streamed_with_each_row_once() {
     // From STREAMED_ROWS rows on, 提出内容 goes through rust_xlsxwriter's low-memory
     // mode, whose last row was once written twice.
-    use crate::consolidate::Status;
-    use crate::model::{CellRef, FiscalYear, Period, Record};
-    use crate::values::{FileValues, Values};
     let (catalogue, result) = samples();
-    let mut result = result.clone();
-    let name = "財政課/財政課_大量.xlsx";
-    let file: std::sync::Arc<str> = std::sync::Arc::from(name);
-    let mut big = FileValues::default();
-    big.set_department(Some("財政課".into()));
     let n = table::STREAMED_ROWS as u32 + 5;
-    for i in 0..n {
-        let record = Record {
-            indicator_id: "33-0-1".into(),
-            period: Period::Year(FiscalYear(2024)),
-            value: f64::from(i),
-            raw: i.to_string(),
-            at: CellRef::cell(file.clone(), "指標", i + 1, 3),
-        };
-        big.push(record, Status::Used);
-    }
-    let mut lists: Vec<FileValues> = result.values.per_file().cloned().collect();
-    lists.push(big);
-    result.values = Values::from_files(lists);
-    result.files.push(crate::consolidate::FileStatus {
-        file: name.to_string(),
-        department: Some("財政課".to_string()),
-        failed: false,
-        values: n as usize,
-        errors: 0,
-        warnings: 0,
-    });
+    let result = with_big_file(result, n, |i| (f64::from(i), i.to_string(), Status::Used));
     let mut workbook = build_feedback(catalogue, &result, "財政課").unwrap();
     let bytes = workbook.save_to_buffer().unwrap();
     // Every sheet part lists its rows once, in order.
@@ -330,4 +343,139 @@ fn a_long_values_sheet_is_streamed_with_each_row_once() {
         .collect();
     let expected: Vec<String> = (0..n).map(|i| i.to_string()).collect();
     assert_eq!(raws, expected);
+}
+
+#[test]
+fn a_streamed_table_keeps_its_look_with_formats_only_where_needed() {
+    // A streamed table writes a plain row's text without a format of its own (its
+    // columns give alignment and wrapping, one rule the borders); filled rows and
+    // numbers keep theirs. In memory every cell has its borders.
+    use crate::xlsx_parts::{cell_xf, sheet_parts, styles_xml, xf_entry};
+    let (catalogue, samples) = samples();
+    let col_style = regex::Regex::new(r#"<col [^>]*style="(\d+)""#).unwrap();
+    for (n, streamed) in [(5, false), (table::STREAMED_ROWS as u32 + 5, true)] {
+        // the second value is superseded: a filled row
+        let result = with_big_file(samples, n, |i| {
+            let status = if i == 1 {
+                Status::Superseded
+            } else {
+                Status::Used
+            };
+            (f64::from(i) + 0.5, format!("v{i}"), status)
+        });
+        let bytes = build_feedback(catalogue, &result, "財政課")
+            .unwrap()
+            .save_to_buffer()
+            .unwrap();
+        let mut xlsx: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+        let range = xlsx.worksheet_range("提出内容").unwrap();
+        assert_eq!(range.start(), Some((0, 0)));
+        let row_of = |raw: &str| {
+            range
+                .rows()
+                .position(|r| r.get(5).is_some_and(|c| cell_text(c) == raw))
+                .map(|r| r + 1)
+                .unwrap()
+        };
+        let (plain, filled) = (row_of("v0"), row_of("v1"));
+        let xf = |a1: String| cell_xf(&bytes, "提出内容", &a1);
+        let context = format!("input: {n} values");
+        // A plain row's text: bordered in memory, no format of its own streamed.
+        let code = xf(format!("A{plain}"));
+        assert_eq!(
+            code.contains(r#"borderId="0""#),
+            streamed,
+            "{context}: {code}"
+        );
+        assert!(code.contains(r#"fillId="0""#), "{context}: {code}");
+        // A filled row is filled, and wrapped where its column wraps.
+        for col in ["A", "B"] {
+            let cell = xf(format!("{col}{filled}"));
+            assert!(!cell.contains(r#"fillId="0""#), "{context}: {col}: {cell}");
+        }
+        assert!(
+            xf(format!("B{filled}")).contains(r#"wrapText="1""#),
+            "{context}"
+        );
+        // Numbers keep their number format either way.
+        let number = xf(format!("D{plain}"));
+        assert!(!number.contains(r#"numFmtId="0""#), "{context}: {number}");
+        // Streamed: the columns wrap and align but show nothing on an empty cell, and
+        // one rule over the table draws the borders.
+        let styles = styles_xml(&bytes);
+        let index = xlsx.sheet_names().iter().position(|n| n == "提出内容");
+        let part = format!("xl/worksheets/sheet{}.xml", index.unwrap() + 1);
+        let (_, xml) = sheet_parts(&bytes)
+            .into_iter()
+            .find(|(name, _)| *name == part)
+            .unwrap();
+        let styles_of_cols: Vec<String> = col_style
+            .captures_iter(&xml)
+            .map(|c| xf_entry(&styles, c[1].parse().unwrap()))
+            .collect();
+        assert_eq!(!styles_of_cols.is_empty(), streamed, "{context}");
+        for style in &styles_of_cols {
+            assert!(
+                style.contains(r#"borderId="0""#) && style.contains(r#"fillId="0""#),
+                "{context}: a column's format shows: {style}"
+            );
+        }
+        let wraps = styles_of_cols.iter().any(|s| s.contains(r#"wrapText="1""#));
+        assert_eq!(wraps, streamed, "{context}");
+        let last = range
+            .rows()
+            .rposition(|r| r.first().is_some_and(|c| !cell_text(c).is_empty()))
+            .unwrap()
+            + 1;
+        let rule = format!(r#"<conditionalFormatting sqref="A5:K{last}">"#);
+        assert_eq!(xml.contains(&rule), streamed, "{context}: no {rule}");
+        if streamed {
+            let dxf = styles.split("<dxfs").nth(1).unwrap_or_default();
+            assert!(dxf.contains(r#"<left style="thin">"#), "{context}: {dxf}");
+        }
+    }
+}
+
+#[test]
+fn values_sheet_lists_exactly_the_departments_own_values() {
+    let (_, result) = samples();
+    let mut listed = 0;
+    for (department, _) in feedback_plan(result) {
+        let own: Vec<&str> = result
+            .files
+            .iter()
+            .filter(|f| f.department.as_deref() == Some(department.as_str()))
+            .map(|f| f.file.as_str())
+            .collect();
+        let mut expected: Vec<String> = result
+            .values
+            .iter()
+            .filter(|v| own.contains(&v.file()))
+            .map(|v| format!("{}|{}", file_name(v.file()), v.raw()))
+            .collect();
+        let sheets = read_back(&department);
+        let mut shown: Vec<String> = sheet(&sheets, "提出内容")
+            .iter()
+            .skip(table::HEADER_ROW as usize + 1)
+            .filter(|r| r.get(6).is_some_and(|c| !c.is_empty()))
+            .map(|r| format!("{}|{}", r[6], r[5]))
+            .collect();
+        expected.sort();
+        shown.sort();
+        assert_eq!(shown, expected, "{department}");
+        listed += shown.len();
+    }
+    // every value of a file with a department is listed once
+    let with_department = result
+        .values
+        .iter()
+        .filter(|v| {
+            result
+                .files
+                .iter()
+                .any(|f| f.file == v.file() && f.department.is_some())
+        })
+        .count();
+    assert_eq!(listed, with_department);
+    assert!(listed > 50, "{listed}");
 }
