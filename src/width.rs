@@ -33,11 +33,10 @@ pub fn char_width(c: char) -> usize {
 
 /// An Excel column width (in character units) that fits the widest line of each text,
 /// clamped to `min..=max`.
-pub fn column_width<'a>(texts: impl IntoIterator<Item = &'a str>, min: f64, max: f64) -> f64 {
+pub fn column_width<S: AsRef<str>>(texts: impl IntoIterator<Item = S>, min: f64, max: f64) -> f64 {
     let widest = texts
         .into_iter()
-        .flat_map(str::lines)
-        .map(display_width)
+        .map(|text| text.as_ref().lines().map(display_width).max().unwrap_or(0))
         .max()
         .unwrap_or(0);
     (widest as f64 + 2.0).clamp(min, max)
