@@ -3,6 +3,7 @@
 //! Flags override the settings file (`--config shukei.toml`). Outputs are written
 //! atomically, under a lock file beside the report.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use shukei::catalogue::Catalogue;
@@ -289,15 +290,41 @@ fn write_feedback(
     dir: &Path,
 ) -> Result<Vec<String>, Error> {
     use rayon::prelude::*;
-    // Departments are written side by side (each workbook is built and saved on one
-    // thread); the first error in plan order is the one reported.
-    let written: Vec<Result<String, Error>> = feedback::feedback_plan(result)
-        .into_par_iter()
-        .map(|(department, kind)| {
-            write_department_feedback(catalogue, result, dir, &department, kind)
+    // Departments are written side by side, each workbook built and saved on one
+    // thread, the largest first: whichever thread is free takes the next (in plan
+    // order, the largest department of 8,000 files came last and its workbook was
+    // written alone for the last 0.15 s). The first error in plan order is the one
+    // reported.
+    let plan = feedback::feedback_plan(result);
+    let mut written: Vec<(usize, Result<String, Error>)> = largest_first(result, &plan)
+        .into_iter()
+        .par_bridge()
+        .map(|i| {
+            let done = plan.get(i).map_or(Ok(String::new()), |(department, kind)| {
+                write_department_feedback(catalogue, result, dir, department, *kind)
+            });
+            (i, done)
         })
         .collect();
-    written.into_iter().collect()
+    written.sort_by_key(|(i, _)| *i);
+    written.into_iter().map(|(_, done)| done).collect()
+}
+
+/// The positions of the plan's departments, the department with the most to write
+/// first (its files' values and issues; ties in plan order).
+fn largest_first(result: &Consolidated, plan: &[(String, Kind)]) -> Vec<usize> {
+    let mut sizes: HashMap<&str, usize> = HashMap::new();
+    for f in &result.files {
+        if let Some(department) = f.department.as_deref() {
+            *sizes.entry(department).or_default() += f.values + f.errors + f.warnings;
+        }
+    }
+    let mut order: Vec<usize> = (0..plan.len()).collect();
+    order.sort_by_key(|&i| {
+        let size = plan.get(i).and_then(|(d, _)| sizes.get(d.as_str()));
+        std::cmp::Reverse(size.copied().unwrap_or(0))
+    });
+    order
 }
 
 /// One department's workbook of [`write_feedback`] and the removal of its stale other
@@ -389,5 +416,41 @@ fn absolute(path: &Path) -> std::io::Result<PathBuf> {
                 };
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shukei::consolidate::FileStatus;
+
+    #[test]
+    fn the_department_with_most_to_write_goes_first() {
+        let catalogue = Catalogue::builtin();
+        let options = shukei::pipeline::Options::default();
+        let mut result = shukei::pipeline::run(&catalogue, &options, &shukei::pipeline::Silent)
+            .expect("an empty run");
+        let file = |department: &str, values: usize, warnings: usize| FileStatus {
+            file: format!("{department}_{values}.xlsx"),
+            department: Some(department.to_string()),
+            failed: false,
+            values,
+            errors: 0,
+            warnings,
+        };
+        result.files = vec![
+            file("人事課", 3, 0),
+            file("財政課", 2, 2),
+            file("人事課", 1, 0),
+            file("収税課", 9, 0),
+            file("広報広聴課", 4, 0),
+        ];
+        let plan: Vec<(String, Kind)> = ["人事課", "財政課", "秘書政策課", "収税課", "広報広聴課"]
+            .into_iter()
+            .map(|d| (d.to_string(), Kind::Return))
+            .collect();
+        // 収税課 9; 人事課, 財政課 and 広報広聴課 4 each, in plan order; 秘書政策課
+        // sent nothing.
+        assert_eq!(largest_first(&result, &plan), vec![3, 0, 1, 4, 2]);
     }
 }
