@@ -109,6 +109,14 @@ run_set small "$CORPUS/small"
 run_set flat "$CORPUS/flat"
 run_set large "$CORPUS/large"
 
+# --- feedback: the small corpus again, with one workbook per department ---------------
+echo "== feedback: $(files_in "$CORPUS/small") small files with --feedback-dir" >&2
+measure shukei-feedback "$BIN" consolidate "$CORPUS/small" -o "$OUT/shukei-feedback.xlsx" \
+    --export-dir "$OUT/shukei-feedback" --feedback-dir "$OUT/shukei-feedback-dir" --quiet
+R[feedback.wall]=$WALL R[feedback.rss]=$RSS
+R[feedback.books]=$(find "$OUT/shukei-feedback-dir" -name '*.xlsx' | wc -l)
+echo "   shukei ${R[feedback.wall]} s, ${R[feedback.rss]} MiB" >&2
+
 # --- pandas (a subset, extrapolated per file) -------------------------------------
 PANDAS_NOTE="skipped (NO_PANDAS=1)"
 if [ -z "${NO_PANDAS:-}" ]; then
@@ -159,6 +167,7 @@ fi
     # Growth per added file: 0 would be flat (peak RSS is read in whole MiB, so the
     # figure moves by about 0.7 KB per MiB between 500 and 2,000 files).
     per_file=$(awk "BEGIN{ d = ${R[small.files]} - ${R[flat.files]}; if (d > 0) printf \"%.1f\", (${R[small.shukei.rss]} - ${R[flat.shukei.rss]}) * 1024 / d; else print \"-\" }")
+    echo "Feedback: ${R[small.files]} small files with --feedback-dir (${R[feedback.books]} department workbooks) ${R[feedback.wall]} s, ${R[feedback.rss]} MiB (without: ${R[small.shukei.wall]} s, ${R[small.shukei.rss]} MiB)."
     echo "Memory flatness: ${R[flat.files]} small files ${R[flat.shukei.rss]} MiB, ${R[small.files]} small files ${R[small.shukei.rss]} MiB ($per_file KB more per added file)."
     echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; corpus $CORPUS."
 } | tee target/bench-results.md
