@@ -6,6 +6,9 @@
 /// The tallest row Excel has, in points: taller rows are cut to it.
 pub const MAX_ROW_HEIGHT: f64 = 409.0;
 
+/// Excel's rows per sheet; the last is row `EXCEL_ROWS - 1` counted from 0.
+pub const EXCEL_ROWS: u32 = 1_048_576;
+
 /// Width on a terminal or in an Excel column: full-width characters count 2.
 ///
 /// ```

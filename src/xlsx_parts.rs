@@ -48,22 +48,27 @@ pub fn styles_xml(bytes: &[u8]) -> String {
 
 /// Every worksheet part as (name, XML).
 pub fn sheet_parts(bytes: &[u8]) -> Vec<(String, String)> {
+    parts(bytes, "xl/worksheets/sheet")
+}
+
+/// Every part whose name starts with `prefix`, as (name, text).
+pub fn parts(bytes: &[u8], prefix: &str) -> Vec<(String, String)> {
     use std::io::Read;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     let names: Vec<String> = zip
         .file_names()
         .map(|n| n.unwrap().to_string())
-        .filter(|n| n.starts_with("xl/worksheets/sheet"))
+        .filter(|n| n.starts_with(prefix))
         .collect();
     names
         .into_iter()
         .map(|name| {
-            let mut xml = String::new();
+            let mut text = String::new();
             zip.by_name(&name)
                 .unwrap()
-                .read_to_string(&mut xml)
+                .read_to_string(&mut text)
                 .unwrap();
-            (name, xml)
+            (name, text)
         })
         .collect()
 }

@@ -182,9 +182,29 @@ pub fn build_feedback(
     result: &Consolidated,
     department: &str,
 ) -> Result<Workbook, XlsxError> {
+    build_feedback_with(
+        catalogue,
+        result,
+        department,
+        table::SHEET_ROWS,
+        sheets::MAX_NOTES,
+    )
+}
+
+/// [`build_feedback`] with tables going on to a next sheet after `sheet_rows` rows and
+/// notes on at most `max_notes` values.
+pub(crate) fn build_feedback_with(
+    catalogue: &Catalogue,
+    result: &Consolidated,
+    department: &str,
+    sheet_rows: usize,
+    max_notes: usize,
+) -> Result<Workbook, XlsxError> {
     let scope = Scope::new(result, department);
     let owed = owed(result, department);
-    let ctx = sheets::Context::new(catalogue, result, department, kind(&scope.own, &owed));
+    let mut ctx = sheets::Context::new(catalogue, result, department, kind(&scope.own, &owed));
+    ctx.page.sheet_rows = sheet_rows;
+    ctx.max_notes = max_notes;
     let mut workbook = Workbook::new();
     workbook.set_properties(&properties(&ctx)?);
     sheets::write_cover(&mut workbook, &ctx, &scope, &owed)?;

@@ -21,6 +21,8 @@ pub(crate) struct Context<'a> {
     /// `令和6年11月分`, or a note that the period is unknown.
     pub period: String,
     pub page: Page,
+    /// Values of 提出内容 that carry a note at most ([`MAX_NOTES`]).
+    pub max_notes: usize,
 }
 
 impl<'a> Context<'a> {
@@ -36,6 +38,7 @@ impl<'a> Context<'a> {
         );
         let page = Page {
             header_left: format!("{} {}（{}）", department, period, kind.label_ja()),
+            sheet_rows: table::SHEET_ROWS,
         };
         Context {
             catalogue,
@@ -44,6 +47,7 @@ impl<'a> Context<'a> {
             kind,
             period,
             page,
+            max_notes: MAX_NOTES,
         }
     }
 }
@@ -381,12 +385,15 @@ pub(crate) fn write_values(
         Column::wrap("指摘", 10.0, 30.0),
     ];
     let by_place = findings_by_place(&scope.own);
+    let mut notes = 0;
     let mut rows: Vec<Row> = scope
         .values
         .iter()
         .map(|v| {
             let here = by_place.get(&v.place_key()).map_or(&[][..], Vec::as_slice);
-            value_row(ctx, *v, here)
+            let noted = !here.is_empty() && notes < ctx.max_notes;
+            notes += usize::from(noted);
+            value_row(ctx, *v, here, noted)
         })
         .collect();
     if rows.is_empty() {
@@ -395,14 +402,30 @@ pub(crate) fn write_values(
             Value::from("読み取った値はありません。"),
         ]));
     }
-    let lead = "shukei がファイルから読み取った値です。「値」は指標の単位に換算した数値、「元の記入」はセルの内容です。\
-        色の付いた行は指摘のある値で、「値」のセルのメモ（コメント）に内容と直し方を書いています。";
+    let noted_all = scope
+        .values
+        .iter()
+        .filter(|v| by_place.contains_key(&v.place_key()))
+        .count()
+        <= ctx.max_notes;
+    let notes_lead = if noted_all {
+        "色の付いた行は指摘のある値で、「値」のセルのメモ（コメント）に内容と直し方を書いています。"
+            .to_string()
+    } else {
+        format!(
+            "色の付いた行は指摘のある値で、先頭から {} 件の「値」のセルのメモ（コメント）に内容と直し方を書いています（すべての指摘の内容と直し方は「指摘事項」シートにあります）。",
+            crate::report::thousands(ctx.max_notes as f64)
+        )
+    };
+    let lead = format!(
+        "shukei がファイルから読み取った値です。「値」は指標の単位に換算した数値、「元の記入」はセルの内容です。{notes_lead}"
+    );
     write_table(
         workbook,
         "提出内容",
         &ctx.page,
         "提出内容（読み取った値）",
-        lead,
+        &lead,
         &columns,
         &rows,
     )
@@ -419,8 +442,16 @@ fn findings_by_place<'a>(findings: &[&'a Finding]) -> HashMap<Place<'a>, Vec<&'a
     out
 }
 
-/// A value's row; `here` are the findings on its cell.
-fn value_row(ctx: &Context, v: ValueRow, here: &[&Finding]) -> Row {
+/// The most cells of 提出内容 that carry a note: rust_xlsxwriter keeps each note in
+/// memory until the workbook is saved and then writes its text twice (comment and
+/// drawing), about 2.5 KB each; 900,000 notes (a department that sent 18 files of
+/// 50,000 values, each of them a finding) took gigabytes and made a workbook that
+/// Excel opens only slowly. Every finding is in 指摘事項 in full anyway.
+pub(crate) const MAX_NOTES: usize = 10_000;
+
+/// A value's row; `here` are the findings on its cell, told in a note on the value
+/// when `noted`.
+fn value_row(ctx: &Context, v: ValueRow, here: &[&Finding], noted: bool) -> Row {
     let ind = ctx.catalogue.indicator(v.indicator_id());
     let cells = vec![
         Value::Text(v.indicator_id().to_string()),
@@ -440,7 +471,7 @@ fn value_row(ctx: &Context, v: ValueRow, here: &[&Finding]) -> Row {
         Some(s) => severity_fill(s).or(Some(table::FILL_INFO)),
         None => status_fill(v.status()),
     };
-    let note = (!here.is_empty()).then(|| (3, note_text(here)));
+    let note = (noted && !here.is_empty()).then(|| (3, note_text(here)));
     Row { cells, fill, note }
 }
 
@@ -545,5 +576,5 @@ pub(crate) fn write_others(
 pub(crate) fn test_value_note(ctx: &Context, v: ValueRow, own: &[&Finding]) -> Option<String> {
     let by_place = findings_by_place(own);
     let here = by_place.get(&v.place_key()).map_or(&[][..], Vec::as_slice);
-    value_row(ctx, v, here).note.map(|(_, text)| text)
+    value_row(ctx, v, here, true).note.map(|(_, text)| text)
 }

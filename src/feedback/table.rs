@@ -106,18 +106,30 @@ impl Row {
     }
 }
 
-/// Page texts: who the sheet is for and the period, printed in the page header.
+/// Page texts: who the sheet is for and the period, printed in the page header; and
+/// how many data rows a sheet takes before the table goes on to the next sheet.
 #[derive(Debug, Clone)]
 pub struct Page {
     pub header_left: String,
+    /// [`SHEET_ROWS`] (smaller in tests).
+    pub sheet_rows: usize,
 }
+
+/// The most data rows one sheet of a table holds: Excel's 1,048,576 rows, less the
+/// title, lead, blank and header rows above the table and the empty row that ends a
+/// streamed sheet. A department that sent 22 files of 50,000 rows has 1.1 million
+/// values: past this, rust_xlsxwriter refused the row and the department got no
+/// workbook at all.
+pub const SHEET_ROWS: usize = crate::width::EXCEL_ROWS as usize - (HEADER_ROW as usize + 1) - 1;
 
 /// From this many rows on, a table's sheet is written in rust_xlsxwriter's low-memory
 /// mode, from the same count as the report's 検証結果: rows go to a temporary file as
 /// they are written (a department that sent 700 files has 13,000 values on one sheet).
 pub const STREAMED_ROWS: usize = crate::report::LOW_MEMORY_ROWS;
 
-/// Adds the sheet `name` to `workbook` with a titled table.
+/// Adds the sheet `name` to `workbook` with a titled table. A table of more rows than
+/// a sheet holds ([`Page::sheet_rows`]) goes on over sheets `name (2)`, `name (3)`…,
+/// each with the title (numbered `1/3`, `2/3`…), the lead and the header.
 ///
 /// # Errors
 /// A rust_xlsxwriter error (text over Excel's limits, a bad sheet name).
@@ -130,6 +142,51 @@ pub fn write_table(
     columns: &[Column],
     rows: &[Row],
 ) -> Result<(), XlsxError> {
+    let parts: Vec<&[Row]> = if rows.is_empty() {
+        vec![rows]
+    } else {
+        rows.chunks(page.sheet_rows.max(1)).collect()
+    };
+    let count = parts.len();
+    for (i, part) in parts.into_iter().enumerate() {
+        let (name, title) = if count == 1 {
+            (name.to_string(), title.to_string())
+        } else {
+            (
+                crate::report::continued_name(name, i),
+                format!("{title}（{}/{count}）", i + 1),
+            )
+        };
+        let head = Head {
+            name: &name,
+            page,
+            title: &title,
+            lead,
+            columns,
+        };
+        write_sheet(workbook, &head, part)?;
+    }
+    Ok(())
+}
+
+/// What every sheet of a table shows above its rows.
+struct Head<'a> {
+    name: &'a str,
+    page: &'a Page,
+    title: &'a str,
+    lead: &'a str,
+    columns: &'a [Column],
+}
+
+/// One sheet of [`write_table`].
+fn write_sheet(workbook: &mut Workbook, head: &Head, rows: &[Row]) -> Result<(), XlsxError> {
+    let Head {
+        name,
+        page,
+        title,
+        lead,
+        columns,
+    } = *head;
     let streamed = rows.len() >= STREAMED_ROWS;
     let sheet = if streamed {
         workbook.add_worksheet_with_low_memory()?

@@ -479,3 +479,126 @@ fn values_sheet_lists_exactly_the_departments_own_values() {
     assert_eq!(listed, with_department);
     assert!(listed > 50, "{listed}");
 }
+
+#[test]
+fn a_table_longer_than_a_sheet_goes_on_over_numbered_sheets() {
+    // Excel has 1,048,576 rows: a department that sent 22 files of 50,000 rows got no
+    // workbook (rust_xlsxwriter refused row 1,048,577). Tables now go on over sheets
+    // `name (2)`, `name (3)`…; here after 10 rows instead of a million.
+    let (catalogue, samples) = samples();
+    let result = with_big_file(samples, 25, |i| {
+        (f64::from(i), format!("v{i}"), Status::Used)
+    });
+    let read = |sheet_rows: usize| {
+        let bytes =
+            build_feedback_with(catalogue, &result, "財政課", sheet_rows, sheets::MAX_NOTES)
+                .unwrap()
+                .save_to_buffer()
+                .unwrap();
+        let mut xlsx: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+        xlsx.sheet_names()
+            .into_iter()
+            .map(|name| {
+                let range = xlsx.worksheet_range(&name).unwrap();
+                let rows: Vec<Vec<String>> = range
+                    .rows()
+                    .map(|r| r.iter().map(cell_text).collect())
+                    .collect();
+                (name, rows)
+            })
+            .collect::<Vec<_>>()
+    };
+    let whole = read(table::SHEET_ROWS);
+    let paged = read(10);
+    let data_start = table::HEADER_ROW as usize + 1;
+    let mut continued = 0;
+    for (name, rows) in &whole {
+        let parts: Vec<&(String, Vec<Vec<String>>)> = paged
+            .iter()
+            .filter(|(n, _)| *n == *name || n.starts_with(&format!("{name} (")))
+            .collect();
+        assert_eq!(parts[0].0, *name);
+        let data: Vec<&Vec<String>> = parts
+            .iter()
+            .flat_map(|(_, rows)| rows.iter().skip(data_start))
+            .collect();
+        if rows.len() <= data_start {
+            continue; // the cover: no table
+        }
+        assert_eq!(
+            data,
+            rows.iter().skip(data_start).collect::<Vec<_>>(),
+            "{name}"
+        );
+        let count = parts.len();
+        for (i, (part, part_rows)) in parts.iter().enumerate() {
+            assert_eq!(*part, crate::report::continued_name(name, i));
+            assert!(part_rows.len() - data_start <= 10, "{part}");
+            // each sheet has the table's header
+            assert_eq!(part_rows[data_start - 1], rows[data_start - 1], "{part}");
+            if count > 1 {
+                let numbered = format!("（{}/{count}）", i + 1);
+                assert!(
+                    part_rows[0][0].ends_with(&numbered),
+                    "{part}: {}",
+                    part_rows[0][0]
+                );
+            }
+        }
+        continued += count - 1;
+    }
+    // 提出内容 (25 values and the samples' own) went on over at least three sheets
+    assert!(continued >= 2, "{continued}");
+    assert!(paged.iter().any(|(n, _)| n == "提出内容 (3)"));
+}
+
+#[test]
+fn notes_stop_at_the_cap_and_the_lead_says_so() {
+    // Each note costs rust_xlsxwriter about 2.5 KB until the workbook is saved: 900,000
+    // of them took gigabytes. Past the cap the values still show their findings'
+    // titles and colour, and 指摘事項 lists every finding in full.
+    use crate::model::CellRef;
+    let (catalogue, samples) = samples();
+    let mut result = with_big_file(samples, 8, |i| {
+        (f64::from(i), format!("v{i}"), Status::Used)
+    });
+    let file: std::sync::Arc<str> = std::sync::Arc::from("財政課/財政課_大量.xlsx");
+    for i in 0..6 {
+        let at = CellRef::cell(file.clone(), "指標", i + 1, 3);
+        result
+            .findings
+            .push(crate::rules::VALUE_NEGATIVE.at(at.clone(), format!("{at}: 負の値 {i}")));
+    }
+    let noted = |max_notes: usize| {
+        let bytes = build_feedback_with(catalogue, &result, "財政課", table::SHEET_ROWS, max_notes)
+            .unwrap()
+            .save_to_buffer()
+            .unwrap();
+        let notes: usize = crate::xlsx_parts::parts(&bytes, "xl/comments")
+            .iter()
+            .map(|(_, xml)| xml.matches("<comment ").count())
+            .sum();
+        let mut xlsx: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+        let range = xlsx.worksheet_range("提出内容").unwrap();
+        let lead = range
+            .rows()
+            .nth(1)
+            .map(|r| cell_text(&r[0]))
+            .unwrap_or_default();
+        let titled = range
+            .rows()
+            .filter(|r| r.get(10).is_some_and(|c| !cell_text(c).is_empty()))
+            .count();
+        (notes, lead, titled)
+    };
+    let (all, lead, titled) = noted(sheets::MAX_NOTES);
+    assert!(all >= 6, "{all}");
+    assert!(!lead.contains("先頭から"), "{lead}");
+    let (capped, lead_capped, titled_capped) = noted(3);
+    assert_eq!(capped, 3);
+    assert!(lead_capped.contains("先頭から 3 件"), "{lead_capped}");
+    assert!(lead_capped.contains("「指摘事項」シート"), "{lead_capped}");
+    // every value with a finding still names it in the 指摘 column
+    assert_eq!(titled_capped, titled);
+    assert!(titled >= all, "{titled} {all}");
+}

@@ -37,16 +37,29 @@ const FILE_WIDTH_MAX: f64 = 40.0;
 const MESSAGE_WIDTH: f64 = 60.0;
 const HINT_WIDTH: f64 = 40.0;
 
+/// The most findings one 検証結果 sheet holds: Excel's 1,048,576 rows less the header
+/// and the empty row that ends a streamed sheet. More go on over `検証結果 (2)`… (a
+/// batch of 25 files of 50,000 rows sent by a department that owns none of their
+/// indicators has a million findings; rust_xlsxwriter refused the row past Excel's
+/// last and no report was written).
+pub const SHEET_ROWS: usize = crate::width::EXCEL_ROWS as usize - 2;
+
 /// Whether the 検証結果 sheet is written in low-memory mode.
 pub(super) fn streamed(ctx: &Ctx) -> bool {
     ctx.result.findings.len() >= LOW_MEMORY_ROWS
 }
 
-/// Writes the 検証結果 sheet.
-pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx) -> Result<(), XlsxError> {
-    let findings = &ctx.result.findings;
+/// Writes sheet `n` (from 0) of 検証結果: its share of the findings, in their order.
+pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx, n: usize) -> Result<(), XlsxError> {
+    let all = &ctx.result.findings;
+    let per_sheet = ctx.issues_per_sheet.max(1);
+    let start = n.saturating_mul(per_sheet).min(all.len());
+    let findings = all
+        .get(start..start.saturating_add(per_sheet).min(all.len()))
+        .unwrap_or_default();
     let streamed = streamed(ctx);
-    sheet.set_name(sheet::ISSUES)?;
+    let name = sheet_name(n);
+    sheet.set_name(&name)?;
     let widths = widths(findings);
     style::set_widths(sheet, &widths)?;
     let file_width = widths[2];
@@ -81,8 +94,13 @@ pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx) -> Result<(), XlsxError> {
     sheet.autofilter(0, 0, row.max(1), (TITLES.len() - 1) as u16)?;
     sheet.set_freeze_panes(1, 0)?;
     style::print_setup(sheet, true, Some((0, 0)))?;
-    sheet.set_header(format!("&L{}&R{}", sheet::ISSUES, ctx.period_label()));
+    sheet.set_header(format!("&L{name}&R{}", ctx.period_label()));
     Ok(())
+}
+
+/// The name of sheet `n` (from 0) of 検証結果: `検証結果`, then `検証結果 (2)`…
+pub(super) fn sheet_name(n: usize) -> String {
+    style::continued_name(sheet::ISSUES, n)
 }
 
 /// Column widths; the file column fits the longest path up to a limit (one pass).

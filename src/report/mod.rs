@@ -41,7 +41,7 @@ use crate::model::{FiscalYear, Period};
 use crate::validate::Settings;
 
 pub use issues::LOW_MEMORY_ROWS;
-pub(crate) use style::{end_streamed_rows, RowHeights};
+pub(crate) use style::{continued_name, end_streamed_rows, thousands, RowHeights};
 
 /// Facts about the run shown in the report.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +84,8 @@ pub(crate) struct Ctx<'a> {
     /// The fiscal year reported on (the period's, else the plan's first).
     pub fiscal_year: FiscalYear,
     pub styles: style::Styles,
+    /// Findings per 検証結果 sheet ([`issues::SHEET_ROWS`]; smaller in tests).
+    pub issues_per_sheet: usize,
 }
 
 impl<'a> Ctx<'a> {
@@ -102,7 +104,18 @@ impl<'a> Ctx<'a> {
             fiscal_year: result.period.map_or(FiscalYear(first), Period::fiscal_year),
             years,
             styles: style::Styles::new(),
+            issues_per_sheet: issues::SHEET_ROWS,
         }
+    }
+
+    /// The number of 検証結果 sheets: one, and more when the findings do not fit in
+    /// one sheet's rows.
+    pub fn issue_sheets(&self) -> usize {
+        self.result
+            .findings
+            .len()
+            .div_ceil(self.issues_per_sheet.max(1))
+            .max(1)
     }
 
     /// The grade of an indicator (未報告 when it was not evaluated).
@@ -164,11 +177,23 @@ pub fn build_report(
     result: &Consolidated,
     meta: &ReportMeta,
 ) -> Result<Workbook, XlsxError> {
-    let ctx = Ctx::new(catalogue, result, meta);
+    build_report_with(catalogue, result, meta, issues::SHEET_ROWS)
+}
+
+/// [`build_report`] with 検証結果 going on to a next sheet after `issues_per_sheet`
+/// findings.
+pub(crate) fn build_report_with(
+    catalogue: &Catalogue,
+    result: &Consolidated,
+    meta: &ReportMeta,
+    issues_per_sheet: usize,
+) -> Result<Workbook, XlsxError> {
+    let mut ctx = Ctx::new(catalogue, result, meta);
+    ctx.issues_per_sheet = issues_per_sheet;
     let mut workbook = Workbook::new();
     style::set_workbook_default(&mut workbook)?;
     workbook.set_properties(&properties(&ctx)?);
-    let parts = Part::all(catalogue);
+    let parts = Part::all(catalogue, ctx.issue_sheets());
     for part in &parts {
         if part.streamed(&ctx) {
             workbook.add_worksheet_with_low_memory()?;
@@ -204,38 +229,34 @@ enum Part<'a> {
     Monthly,
     Status,
     Files,
-    Issues,
+    /// Sheet `n` (from 0) of 検証結果.
+    Issues(usize),
     Readability,
     Actions,
 }
 
 impl<'a> Part<'a> {
-    /// Every sheet, in tab order.
-    fn all(catalogue: &'a Catalogue) -> Vec<Part<'a>> {
+    /// Every sheet, in tab order, with `issue_sheets` sheets of 検証結果.
+    fn all(catalogue: &'a Catalogue, issue_sheets: usize) -> Vec<Part<'a>> {
         let mut parts = vec![Part::Summary, Part::Indicators];
         parts.extend(catalogue.policies.iter().map(Part::Policy));
-        parts.extend([
-            Part::Monthly,
-            Part::Status,
-            Part::Files,
-            Part::Issues,
-            Part::Readability,
-            Part::Actions,
-        ]);
+        parts.extend([Part::Monthly, Part::Status, Part::Files]);
+        parts.extend((0..issue_sheets.max(1)).map(Part::Issues));
+        parts.extend([Part::Readability, Part::Actions]);
         parts
     }
 
     /// A sheet with a row per file or finding. Only these may be streamed (see
     /// [`build_report`]).
     fn grows_with_batch(&self) -> bool {
-        matches!(self, Part::Files | Part::Issues)
+        matches!(self, Part::Files | Part::Issues(_))
     }
 
     /// Whether the sheet is written in rust_xlsxwriter's low-memory mode.
     fn streamed(&self, ctx: &Ctx) -> bool {
         match self {
             Part::Files => status::files_streamed(ctx),
-            Part::Issues => issues::streamed(ctx),
+            Part::Issues(_) => issues::streamed(ctx),
             _ => false,
         }
     }
@@ -248,7 +269,7 @@ impl<'a> Part<'a> {
             Part::Monthly => monthly::write(sheet, ctx),
             Part::Status => status::write(sheet, ctx),
             Part::Files => status::write_files(sheet, ctx),
-            Part::Issues => issues::write(sheet, ctx),
+            Part::Issues(n) => issues::write(sheet, ctx, *n),
             Part::Readability => readability::write(sheet, ctx),
             Part::Actions => actions::write(sheet, ctx),
         }

@@ -170,8 +170,18 @@ pub fn shown(value: f64, unit: Unit) -> String {
     }
 }
 
+/// The name of sheet `i` (from 0) of a table that goes on over several sheets (Excel
+/// has 1,048,576 rows): `name`, then `name (2)`, `name (3)`…
+pub(crate) fn continued_name(name: &str, i: usize) -> String {
+    if i == 0 {
+        name.to_string()
+    } else {
+        format!("{name} ({})", i + 1)
+    }
+}
+
 /// `1234567.4` → `1,234,567`.
-fn thousands(value: f64) -> String {
+pub(crate) fn thousands(value: f64) -> String {
     let digits = format!("{:.0}", value.abs());
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -303,8 +303,10 @@ fn write_contents(sheet: &mut Worksheet, ctx: &Ctx, row: u32) -> Result<(), Xlsx
             sheet::ISSUES.to_string(),
             "エラー・警告・参考の一覧と対処方法",
         ),
-        (sheet::ACTIONS.to_string(), "取組項目と重点事業"),
     ]);
+    entries
+        .extend((1..ctx.issue_sheets()).map(|n| (super::issues::sheet_name(n), "検証結果の続き")));
+    entries.push((sheet::ACTIONS.to_string(), "取組項目と重点事業"));
     for (r, (name, what)) in (row + 1..).zip(&entries) {
         let url = format!("internal:'{}'!A1", name.replace('\'', "''"));
         sheet.write_url_with_options(r, 0, url.as_str(), name.as_str(), "", Some(&s.link))?;

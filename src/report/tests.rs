@@ -370,7 +370,7 @@ fn only_batch_sheets_are_streamed_and_the_report_is_the_same_every_time() {
     let result = findings_and_files(LOW_MEMORY_ROWS + 3);
     let meta = meta("x");
     let ctx = Ctx::new(&catalogue, &result, &meta);
-    let parts = Part::all(&catalogue);
+    let parts = Part::all(&catalogue, ctx.issue_sheets());
     assert_eq!(parts.iter().filter(|p| p.streamed(&ctx)).count(), 2);
     assert!(parts
         .iter()
@@ -423,4 +423,53 @@ fn a_file_that_could_not_be_read_is_marked_in_red() {
     assert_eq!(files[4][1], "読込失敗");
     assert!(cell_xf(&bytes, sheet::FILES, "B4").contains(r#"fillId="0""#));
     assert!(!cell_xf(&bytes, sheet::FILES, "B5").contains(r#"fillId="0""#));
+}
+
+#[test]
+fn findings_beyond_a_sheet_go_on_over_numbered_issue_sheets() {
+    // Excel has 1,048,576 rows: a million findings made rust_xlsxwriter refuse the
+    // row past the last and no report was written. 検証結果 now goes on over
+    // `検証結果 (2)`…, each with its header; here after 10 findings instead of a million.
+    let catalogue = Catalogue::builtin();
+    let result = findings_and_files(25);
+    let paged = |per_sheet: usize| {
+        let bytes = build_report_with(&catalogue, &result, &meta("x"), per_sheet)
+            .unwrap()
+            .save_to_buffer()
+            .unwrap();
+        dump(&bytes)
+    };
+    let whole = paged(issues::SHEET_ROWS);
+    let parts = paged(10);
+    let rows_of = |sheets: &[(String, Vec<Vec<String>>)], name: &str| {
+        sheets
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, rows)| rows.clone())
+            .unwrap_or_else(|| panic!("no sheet {name}"))
+    };
+    let all = rows_of(&whole, sheet::ISSUES);
+    assert_eq!(all.len(), 26);
+    let names = ["検証結果", "検証結果 (2)", "検証結果 (3)"];
+    let mut joined = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let rows = rows_of(&parts, name);
+        assert_eq!(rows[0], all[0], "{name}: the header");
+        assert_eq!(rows.len() - 1, [10, 10, 5][i], "{name}");
+        joined.extend(rows.into_iter().skip(1));
+    }
+    assert_eq!(joined, all[1..]);
+    // in tab order, right after the first, and listed on the summary
+    let order: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
+    let first = order.iter().position(|n| *n == sheet::ISSUES).unwrap();
+    assert_eq!(order[first..first + 3], names);
+    assert!(!order.contains(&"検証結果 (4)"));
+    let summary = rows_of(&parts, sheet::SUMMARY);
+    for name in &names[1..] {
+        assert!(
+            summary.iter().any(|r| r.first().is_some_and(|c| c == name)),
+            "{name}"
+        );
+    }
+    assert_eq!(whole.len() + 2, parts.len());
 }
