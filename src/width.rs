@@ -39,8 +39,18 @@ pub fn char_width(c: char) -> usize {
 pub fn column_width<S: AsRef<str>>(texts: impl IntoIterator<Item = S>, min: f64, max: f64) -> f64 {
     let widest = texts
         .into_iter()
-        .map(|text| text.as_ref().lines().map(display_width).max().unwrap_or(0))
+        .map(|text| widest_line(text.as_ref()))
         .max()
         .unwrap_or(0);
+    fit_width(widest, min, max)
+}
+
+/// The display width of a text's widest line.
+pub fn widest_line(text: &str) -> usize {
+    text.lines().map(display_width).max().unwrap_or(0)
+}
+
+/// The column width that shows a line `widest` wide, clamped to `min..=max`.
+pub fn fit_width(widest: usize, min: f64, max: f64) -> f64 {
     (widest as f64 + 2.0).clamp(min, max)
 }

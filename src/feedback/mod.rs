@@ -319,10 +319,11 @@ fn owed(result: &Consolidated, department: &str) -> Vec<String> {
 }
 
 /// The file's name without its folder, as the department knows it.
-pub(crate) fn file_name(file: &str) -> String {
+pub(crate) fn file_name(file: &str) -> &str {
     Path::new(file)
         .file_name()
-        .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned())
+        .and_then(|n| n.to_str())
+        .unwrap_or(file)
 }
 
 /// `30-3-4 デジタルデバイド対策…`, or the ID alone when the catalogue lacks it.

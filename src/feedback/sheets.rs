@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
-use super::table::{self, text_height, wrapped_lines, write_table, Column, Page, Row, Value};
+use super::table::{self, text_height, wrapped_lines, write_table, Column, Page, Row, Rows, Value};
 use super::{file_name, indicator_label, owed_indicators, Kind, Scope, CONTACT};
 use crate::catalogue::{Aggregation, Catalogue};
 use crate::consolidate::{Consolidated, FileStatus, Status, ValueRow};
@@ -228,16 +228,19 @@ pub(crate) fn write_issues(
         Column::wrap("指摘内容", 30.0, 48.0),
         Column::wrap("直し方", 24.0, 32.0),
     ];
-    let mut rows: Vec<Row> = (1..)
-        .zip(findings)
-        .map(|(n, f)| finding_row(ctx, f, Value::Number(f64::from(n)), None))
-        .collect();
-    if rows.is_empty() {
-        rows.push(Row::new(vec![
-            Value::from(""),
-            Value::from("指摘はありません。"),
-        ]));
-    }
+    let none = [Row::new(vec![
+        Value::from(""),
+        Value::from("指摘はありません。"),
+    ])];
+    let rows = if findings.is_empty() {
+        Rows::made(&none)
+    } else {
+        Rows::new(findings.len(), |i| {
+            let f = findings.get(i).copied();
+            f.map(|f| finding_row(ctx, f, number(i + 1), None))
+                .unwrap_or_default()
+        })
+    };
     let lead = format!(
         "{}から提出されたファイルについての指摘です（{}）。エラーは修正して再提出してください。\
          警告は内容を確認し、誤りがあれば修正してください。参考はお知らせです。",
@@ -254,20 +257,30 @@ pub(crate) fn write_issues(
     )
 }
 
+/// A row number as a cell (the No. column).
+fn number(n: usize) -> Value<'static> {
+    Value::Number(n as f64)
+}
+
 /// A finding as a row: first cell (number or department), severity, place, texts.
-fn finding_row(ctx: &Context, f: &Finding, first: Value, sender: Option<String>) -> Row {
+fn finding_row<'a>(
+    ctx: &Context,
+    f: &'a Finding,
+    first: Value<'a>,
+    sender: Option<String>,
+) -> Row<'a> {
     let mut cells = vec![first, Value::from(f.severity.label_ja())];
     if let Some(sender) = sender {
-        cells.push(Value::Text(sender));
+        cells.push(Value::from(sender));
     }
     cells.extend([
-        Value::Text(file_name(&f.at.file)),
-        Value::Text(f.at.sheet.as_deref().unwrap_or_default().to_string()),
-        Value::Text(f.at.a1()),
-        Value::Text(indicator_label(ctx.catalogue, f.indicator_id.as_deref())),
-        Value::Text(f.raw.clone()),
-        Value::Text(f.text().to_string()),
-        Value::Text(f.hint.to_string()),
+        Value::from(file_name(&f.at.file)),
+        Value::from(f.at.sheet.as_deref().unwrap_or_default()),
+        Value::from(f.at.a1()),
+        Value::from(indicator_label(ctx.catalogue, f.indicator_id.as_deref())),
+        Value::from(f.raw.as_str()),
+        Value::from(f.text()),
+        Value::from(f.hint),
     ]);
     Row {
         cells,
@@ -299,25 +312,26 @@ pub(crate) fn write_owed(
         Column::wrap("記入先", 30.0, 50.0),
         Column::wrap("備考", 20.0, 40.0),
     ];
-    let mut rows: Vec<Row> = owed_indicators(ctx.catalogue, owed)
+    let mut made: Vec<Row> = owed_indicators(ctx.catalogue, owed)
         .into_iter()
         .map(|ind| {
             Row::new(vec![
-                Value::Text(ind.id.clone()),
-                Value::Text(ind.name.clone()),
+                Value::from(ind.id.as_str()),
+                Value::from(ind.name.as_str()),
                 Value::from(unit_label(ind.unit.symbol())),
-                Value::Text(due_label(ctx.result.period, ind.aggregation)),
-                Value::Text(format!("shukei template の入力様式の ID {} の行", ind.id)),
+                Value::from(due_label(ctx.result.period, ind.aggregation)),
+                Value::from(format!("shukei template の入力様式の ID {} の行", ind.id)),
                 Value::from(owed_remark(&ind.id, own)),
             ])
         })
         .collect();
-    if rows.is_empty() {
-        rows.push(Row::new(vec![
+    if made.is_empty() {
+        made.push(Row::new(vec![
             Value::from(""),
             Value::from("未提出の指標はありません。"),
         ]));
     }
+    let rows = Rows::made(&made);
     let lead = format!(
         "{}として、次の指標の値がまだ届いていません。入力様式の該当する行に記入して提出してください。",
         ctx.period
@@ -385,29 +399,30 @@ pub(crate) fn write_values(
         Column::wrap("指摘", 10.0, 30.0),
     ];
     let by_place = findings_by_place(&scope.own);
-    let mut notes = 0;
-    let mut rows: Vec<Row> = scope
+    // Notes go on the first values with findings, up to the cap: the values before
+    // `noted_until` (made one by one, rows must not count as they go).
+    let mut noted = 0;
+    let noted_until = scope
         .values
         .iter()
-        .map(|v| {
-            let here = by_place.get(&v.place_key()).map_or(&[][..], Vec::as_slice);
-            let noted = !here.is_empty() && notes < ctx.max_notes;
-            notes += usize::from(noted);
-            value_row(ctx, *v, here, noted)
+        .position(|v| {
+            noted += usize::from(!findings_at(&by_place, v).is_empty());
+            noted > ctx.max_notes
         })
-        .collect();
-    if rows.is_empty() {
-        rows.push(Row::new(vec![
-            Value::from(""),
-            Value::from("読み取った値はありません。"),
-        ]));
-    }
-    let noted_all = scope
-        .values
-        .iter()
-        .filter(|v| by_place.contains_key(&v.place_key()))
-        .count()
-        <= ctx.max_notes;
+        .unwrap_or(scope.values.len());
+    let none = [Row::new(vec![
+        Value::from(""),
+        Value::from("読み取った値はありません。"),
+    ])];
+    let rows = if scope.values.is_empty() {
+        Rows::made(&none)
+    } else {
+        Rows::new(scope.values.len(), |i| match scope.values.get(i) {
+            Some(v) => value_row(ctx, *v, findings_at(&by_place, v), i < noted_until),
+            None => Row::default(),
+        })
+    };
+    let noted_all = noted_until == scope.values.len();
     let notes_lead = if noted_all {
         "色の付いた行は指摘のある値で、「値」のセルのメモ（コメント）に内容と直し方を書いています。"
             .to_string()
@@ -449,22 +464,30 @@ fn findings_by_place<'a>(findings: &[&'a Finding]) -> HashMap<Place<'a>, Vec<&'a
 /// Excel opens only slowly. Every finding is in 指摘事項 in full anyway.
 pub(crate) const MAX_NOTES: usize = 10_000;
 
+/// The findings on a value's cell.
+fn findings_at<'m>(
+    by_place: &'m HashMap<Place<'m>, Vec<&'m Finding>>,
+    v: &ValueRow<'m>,
+) -> &'m [&'m Finding] {
+    by_place.get(&v.place_key()).map_or(&[][..], Vec::as_slice)
+}
+
 /// A value's row; `here` are the findings on its cell, told in a note on the value
 /// when `noted`.
-fn value_row(ctx: &Context, v: ValueRow, here: &[&Finding], noted: bool) -> Row {
+fn value_row<'a>(ctx: &Context<'a>, v: ValueRow<'a>, here: &[&Finding], noted: bool) -> Row<'a> {
     let ind = ctx.catalogue.indicator(v.indicator_id());
     let cells = vec![
-        Value::Text(v.indicator_id().to_string()),
-        Value::Text(ind.map_or_else(String::new, |i| i.name.clone())),
-        Value::Text(v.period().label_ja()),
+        Value::from(v.indicator_id()),
+        Value::from(ind.map_or("", |i| i.name.as_str())),
+        Value::from(v.period().label_ja()),
         Value::Number(v.value()),
         Value::from(ind.map_or("", |i| unit_label(i.unit.symbol()))),
-        Value::Text(v.raw().to_string()),
-        Value::Text(file_name(v.file())),
-        Value::Text(v.sheet().unwrap_or_default().to_string()),
-        Value::Text(v.a1()),
+        Value::from(v.raw()),
+        Value::from(file_name(v.file())),
+        Value::from(v.sheet().unwrap_or_default()),
+        Value::from(v.a1()),
         Value::from(status_label(v.status())),
-        Value::Text(finding_titles(here)),
+        Value::from(finding_titles(here)),
     ];
     let worst = here.iter().map(|f| f.severity).min();
     let fill = match worst {
@@ -547,14 +570,14 @@ pub(crate) fn write_others(
         .iter()
         .map(|f| (f.file.as_str(), f.department.as_deref()))
         .collect();
-    let rows: Vec<Row> = (1..)
-        .zip(findings)
-        .map(|(n, f)| {
-            let sender = senders.get(&*f.at.file).copied().flatten();
-            let sender = sender.unwrap_or("担当課不明").to_string();
-            finding_row(ctx, f, Value::Number(f64::from(n)), Some(sender))
-        })
-        .collect();
+    let rows = Rows::new(findings.len(), |i| {
+        let Some(f) = findings.get(i).copied() else {
+            return Row::default();
+        };
+        let sender = senders.get(&*f.at.file).copied().flatten();
+        let sender = sender.unwrap_or("担当課不明").to_string();
+        finding_row(ctx, f, number(i + 1), Some(sender))
+    });
     let lead = format!(
         "{}が担当する指標について、他の課から届いた値への指摘です（{}）。\
          同じ指摘は提出した課にも送っています。担当課として内容を確認し、必要なら提出した課と調整してください。",

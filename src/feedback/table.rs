@@ -6,13 +6,14 @@
 //! module writes them; it knows nothing about findings or values.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use rust_xlsxwriter::{
     Color, ConditionalFormatFormula, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet,
     XlsxError,
 };
 
-use crate::width::{column_width, display_width};
+use crate::width::{display_width, fit_width, widest_line};
 
 /// Row of the header line; data starts below it.
 pub const HEADER_ROW: u32 = 3;
@@ -57,14 +58,16 @@ impl Column {
     }
 }
 
-/// A cell value.
+/// A cell value. Texts borrow what the result and the catalogue hold (names, cell
+/// texts, file names) where they can: a department's 1.1 million rows were each
+/// eleven strings of their own.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Text(String),
+pub enum Value<'a> {
+    Text(Cow<'a, str>),
     Number(f64),
 }
 
-impl Value {
+impl Value<'_> {
     /// The text the cell shows, for its width and height (borrowed: a table of 57,000
     /// rows measured a copy of each of its 630,000 cells).
     fn text(&self) -> Cow<'_, str> {
@@ -75,34 +78,68 @@ impl Value {
     }
 }
 
-impl From<String> for Value {
-    fn from(s: String) -> Value {
-        Value::Text(s)
+impl From<String> for Value<'_> {
+    fn from(s: String) -> Self {
+        Value::Text(Cow::Owned(s))
     }
 }
 
-impl From<&str> for Value {
-    fn from(s: &str) -> Value {
-        Value::Text(s.to_string())
+impl<'a> From<&'a str> for Value<'a> {
+    fn from(s: &'a str) -> Self {
+        Value::Text(Cow::Borrowed(s))
     }
 }
 
 /// A data row, optionally filled and with a note on one of its cells.
 #[derive(Debug, Clone, Default)]
-pub struct Row {
-    pub cells: Vec<Value>,
+pub struct Row<'a> {
+    pub cells: Vec<Value<'a>>,
     pub fill: Option<u32>,
     /// Column index and text of an Excel note (comment).
     pub note: Option<(u16, String)>,
 }
 
-impl Row {
+impl<'a> Row<'a> {
     /// A plain row.
-    pub fn new(cells: Vec<Value>) -> Row {
+    pub fn new(cells: Vec<Value<'a>>) -> Self {
         Row {
             cells,
             ..Row::default()
         }
+    }
+}
+
+/// A table's rows, made one at a time when they are needed. A table is gone through
+/// three times (column widths, row heights, the cells), and a long one is never held
+/// whole: a department's 1.1 million values as rows took gigabytes.
+pub struct Rows<'r, 'a> {
+    len: usize,
+    make: Box<dyn Fn(usize) -> Row<'a> + 'r>,
+}
+
+impl<'r, 'a> Rows<'r, 'a> {
+    /// `len` rows, row `i` made by `make(i)`.
+    pub fn new(len: usize, make: impl Fn(usize) -> Row<'a> + 'r) -> Self {
+        Rows {
+            len,
+            make: Box::new(make),
+        }
+    }
+
+    /// Rows made already (a short table, or the one row saying the table is empty).
+    pub fn made(rows: &'r [Row<'a>]) -> Self {
+        Rows::new(rows.len(), move |i| {
+            rows.get(i).cloned().unwrap_or_default()
+        })
+    }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    fn get(&self, i: usize) -> Row<'a> {
+        (self.make)(i)
     }
 }
 
@@ -140,15 +177,13 @@ pub fn write_table(
     title: &str,
     lead: &str,
     columns: &[Column],
-    rows: &[Row],
+    rows: &Rows,
 ) -> Result<(), XlsxError> {
-    let parts: Vec<&[Row]> = if rows.is_empty() {
-        vec![rows]
-    } else {
-        rows.chunks(page.sheet_rows.max(1)).collect()
-    };
-    let count = parts.len();
-    for (i, part) in parts.into_iter().enumerate() {
+    let per_sheet = page.sheet_rows.max(1);
+    let count = rows.len().div_ceil(per_sheet).max(1);
+    for i in 0..count {
+        let start = i * per_sheet;
+        let part = start..rows.len().min(start + per_sheet);
         let (name, title) = if count == 1 {
             (name.to_string(), title.to_string())
         } else {
@@ -164,7 +199,7 @@ pub fn write_table(
             lead,
             columns,
         };
-        write_sheet(workbook, &head, part)?;
+        write_sheet(workbook, &head, rows, part)?;
     }
     Ok(())
 }
@@ -178,8 +213,13 @@ struct Head<'a> {
     columns: &'a [Column],
 }
 
-/// One sheet of [`write_table`].
-fn write_sheet(workbook: &mut Workbook, head: &Head, rows: &[Row]) -> Result<(), XlsxError> {
+/// One sheet of [`write_table`]: the rows numbered `part`.
+fn write_sheet(
+    workbook: &mut Workbook,
+    head: &Head,
+    rows: &Rows,
+    part: Range<usize>,
+) -> Result<(), XlsxError> {
     let Head {
         name,
         page,
@@ -187,21 +227,21 @@ fn write_sheet(workbook: &mut Workbook, head: &Head, rows: &[Row]) -> Result<(),
         lead,
         columns,
     } = *head;
-    let streamed = rows.len() >= STREAMED_ROWS;
+    let streamed = part.len() >= STREAMED_ROWS;
     let sheet = if streamed {
         workbook.add_worksheet_with_low_memory()?
     } else {
         workbook.add_worksheet()
     };
     sheet.set_name(name)?;
-    let widths = widths(columns, rows);
+    let widths = widths(columns, rows, part.clone());
     for (col, width) in (0u16..).zip(&widths) {
         sheet.set_column_width(col, *width)?;
     }
     // Heights before the rows: a streamed sheet writes each row when the next begins.
-    let heights: Vec<f64> = rows
-        .iter()
-        .map(|row| row_height(columns, &widths, row))
+    let heights: Vec<f64> = part
+        .clone()
+        .map(|i| row_height(columns, &widths, &rows.get(i)))
         .collect();
     let heights_set =
         crate::report::RowHeights::new(sheet, &heights, streamed, Some(DEFAULT_ROW_HEIGHT));
@@ -218,8 +258,8 @@ fn write_sheet(workbook: &mut Workbook, head: &Head, rows: &[Row]) -> Result<(),
     write_header(sheet, columns)?;
     let mut formats = CellFormats::new(streamed);
     let mut last = HEADER_ROW;
-    for ((r, row), height) in (HEADER_ROW + 1..).zip(rows).zip(heights) {
-        write_row(sheet, r, columns, row, &mut formats)?;
+    for ((r, i), height) in (HEADER_ROW + 1..).zip(part).zip(heights) {
+        write_row(sheet, r, columns, &rows.get(i), &mut formats)?;
         heights_set.set(sheet, r, height)?;
         last = r;
     }
@@ -250,19 +290,19 @@ fn row_height(columns: &[Column], widths: &[f64], row: &Row) -> f64 {
         .fold(DEFAULT_ROW_HEIGHT, f64::max)
 }
 
-/// Column widths fitted to the header and the content.
-fn widths(columns: &[Column], rows: &[Row]) -> Vec<f64> {
+/// Column widths fitted to the header and the content of the rows numbered `part`
+/// (each row made once).
+fn widths(columns: &[Column], rows: &Rows, part: Range<usize>) -> Vec<f64> {
+    let mut widest: Vec<usize> = columns.iter().map(|c| widest_line(c.header)).collect();
+    for i in part {
+        for (w, cell) in widest.iter_mut().zip(&rows.get(i).cells) {
+            *w = (*w).max(widest_line(&cell.text()));
+        }
+    }
     columns
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let texts = rows.iter().filter_map(|r| r.cells.get(i).map(Value::text));
-            column_width(
-                std::iter::once(Cow::Borrowed(c.header)).chain(texts),
-                c.min,
-                c.max,
-            )
-        })
+        .zip(widest)
+        .map(|(c, w)| fit_width(w, c.min, c.max))
         .collect()
 }
 
@@ -416,8 +456,8 @@ fn write_row(
         };
         match value {
             Value::Text(s) => match formats.get(key) {
-                Some(format) => sheet.write_string_with_format(r, col, s, format)?,
-                None => sheet.write_string(r, col, s)?,
+                Some(format) => sheet.write_string_with_format(r, col, s.as_ref(), format)?,
+                None => sheet.write_string(r, col, s.as_ref())?,
             },
             Value::Number(n) => {
                 key.number = Some(if n.fract() == 0.0 {
