@@ -255,7 +255,7 @@ impl<'a> Scope<'a> {
             .iter()
             .filter(|f| f.department.as_deref() == Some(department))
             .collect();
-        let own_files = own_files(result, department);
+        let own_files: HashSet<&str> = files.iter().map(|f| f.file.as_str()).collect();
         let is_own = |file: &str| own_files.contains(file);
         let responsible = responsible_ids(result, department);
         let own = result

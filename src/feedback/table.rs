@@ -179,11 +179,9 @@ pub fn write_table(
     columns: &[Column],
     rows: &Rows,
 ) -> Result<(), XlsxError> {
-    let per_sheet = page.sheet_rows.max(1);
-    let count = rows.len().div_ceil(per_sheet).max(1);
+    let count = crate::report::sheets_for(rows.len(), page.sheet_rows);
     for i in 0..count {
-        let start = i * per_sheet;
-        let part = start..rows.len().min(start + per_sheet);
+        let part = crate::report::sheet_part(rows.len(), page.sheet_rows, i);
         let (name, title) = if count == 1 {
             (name.to_string(), title.to_string())
         } else {

@@ -52,10 +52,8 @@ pub(super) fn streamed(ctx: &Ctx) -> bool {
 /// Writes sheet `n` (from 0) of 検証結果: its share of the findings, in their order.
 pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx, n: usize) -> Result<(), XlsxError> {
     let all = &ctx.result.findings;
-    let per_sheet = ctx.issues_per_sheet.max(1);
-    let start = n.saturating_mul(per_sheet).min(all.len());
     let findings = all
-        .get(start..start.saturating_add(per_sheet).min(all.len()))
+        .get(style::sheet_part(all.len(), ctx.issues_per_sheet, n))
         .unwrap_or_default();
     let streamed = streamed(ctx);
     let name = sheet_name(n);

@@ -41,7 +41,9 @@ use crate::model::{FiscalYear, Period};
 use crate::validate::Settings;
 
 pub use issues::LOW_MEMORY_ROWS;
-pub(crate) use style::{continued_name, end_streamed_rows, thousands, RowHeights};
+pub(crate) use style::{
+    continued_name, end_streamed_rows, sheet_part, sheets_for, thousands, RowHeights,
+};
 
 /// Facts about the run shown in the report.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,11 +113,7 @@ impl<'a> Ctx<'a> {
     /// The number of 検証結果 sheets: one, and more when the findings do not fit in
     /// one sheet's rows.
     pub fn issue_sheets(&self) -> usize {
-        self.result
-            .findings
-            .len()
-            .div_ceil(self.issues_per_sheet.max(1))
-            .max(1)
+        style::sheets_for(self.result.findings.len(), self.issues_per_sheet)
     }
 
     /// The grade of an indicator (未報告 when it was not evaluated).

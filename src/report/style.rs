@@ -180,6 +180,19 @@ pub(crate) fn continued_name(name: &str, i: usize) -> String {
     }
 }
 
+/// How many sheets a table of `len` rows takes at `per_sheet` rows a sheet (one for an
+/// empty table).
+pub(crate) fn sheets_for(len: usize, per_sheet: usize) -> usize {
+    len.div_ceil(per_sheet.max(1)).max(1)
+}
+
+/// The rows of sheet `n` (from 0) of a table of `len` rows at `per_sheet` a sheet.
+pub(crate) fn sheet_part(len: usize, per_sheet: usize, n: usize) -> std::ops::Range<usize> {
+    let per_sheet = per_sheet.max(1);
+    let start = n.saturating_mul(per_sheet).min(len);
+    start..start.saturating_add(per_sheet).min(len)
+}
+
 /// `1234567.4` → `1,234,567`.
 pub(crate) fn thousands(value: f64) -> String {
     let digits = format!("{:.0}", value.abs());
