@@ -285,7 +285,6 @@ fn finding_row<'a>(
     Row {
         cells,
         fill: severity_fill(f.severity),
-        note: None,
     }
 }
 
@@ -418,8 +417,12 @@ pub(crate) fn write_values(
         Rows::made(&none)
     } else {
         Rows::new(scope.values.len(), |i| match scope.values.get(i) {
-            Some(v) => value_row(ctx, *v, findings_at(&by_place, v), i < noted_until),
+            Some(v) => value_row(ctx, *v, findings_at(&by_place, v)),
             None => Row::default(),
+        })
+        .with_notes(|i| {
+            let v = scope.values.get(i).filter(|_| i < noted_until)?;
+            value_note(findings_at(&by_place, v))
         })
     };
     let noted_all = noted_until == scope.values.len();
@@ -472,9 +475,8 @@ fn findings_at<'m>(
     by_place.get(&v.place_key()).map_or(&[][..], Vec::as_slice)
 }
 
-/// A value's row; `here` are the findings on its cell, told in a note on the value
-/// when `noted`.
-fn value_row<'a>(ctx: &Context<'a>, v: ValueRow<'a>, here: &[&Finding], noted: bool) -> Row<'a> {
+/// A value's row; `here` are the findings on its cell.
+fn value_row<'a>(ctx: &Context<'a>, v: ValueRow<'a>, here: &[&Finding]) -> Row<'a> {
     let ind = ctx.catalogue.indicator(v.indicator_id());
     let cells = vec![
         Value::from(v.indicator_id()),
@@ -494,8 +496,12 @@ fn value_row<'a>(ctx: &Context<'a>, v: ValueRow<'a>, here: &[&Finding], noted: b
         Some(s) => severity_fill(s).or(Some(table::FILL_INFO)),
         None => status_fill(v.status()),
     };
-    let note = (noted && !here.is_empty()).then(|| (3, note_text(here)));
-    Row { cells, fill, note }
+    Row { cells, fill }
+}
+
+/// The note on a value with findings (`here`): on its 値 cell, their messages and fixes.
+fn value_note(here: &[&Finding]) -> Option<(u16, String)> {
+    (!here.is_empty()).then(|| (3, note_text(here)))
 }
 
 /// How a value was used, in Japanese.
@@ -596,8 +602,7 @@ pub(crate) fn write_others(
 
 /// The note a value row gets, for tests (calamine does not read notes).
 #[cfg(test)]
-pub(crate) fn test_value_note(ctx: &Context, v: ValueRow, own: &[&Finding]) -> Option<String> {
+pub(crate) fn test_value_note(v: ValueRow, own: &[&Finding]) -> Option<String> {
     let by_place = findings_by_place(own);
-    let here = by_place.get(&v.place_key()).map_or(&[][..], Vec::as_slice);
-    value_row(ctx, v, here, true).note.map(|(_, text)| text)
+    value_note(findings_at(&by_place, &v)).map(|(_, text)| text)
 }

@@ -90,13 +90,11 @@ impl<'a> From<&'a str> for Value<'a> {
     }
 }
 
-/// A data row, optionally filled and with a note on one of its cells.
+/// A data row, optionally filled (its note, if any, comes from [`Rows::with_notes`]).
 #[derive(Debug, Clone, Default)]
 pub struct Row<'a> {
     pub cells: Vec<Value<'a>>,
     pub fill: Option<u32>,
-    /// Column index and text of an Excel note (comment).
-    pub note: Option<(u16, String)>,
 }
 
 impl<'a> Row<'a> {
@@ -115,6 +113,9 @@ impl<'a> Row<'a> {
 pub struct Rows<'r, 'a> {
     len: usize,
     make: Box<dyn Fn(usize) -> Row<'a> + 'r>,
+    /// Row `i`'s Excel note (comment): its column and text. Asked for only when the row
+    /// is written, not when it is measured.
+    note: Box<dyn Fn(usize) -> Option<(u16, String)> + 'r>,
 }
 
 impl<'r, 'a> Rows<'r, 'a> {
@@ -123,6 +124,15 @@ impl<'r, 'a> Rows<'r, 'a> {
         Rows {
             len,
             make: Box::new(make),
+            note: Box::new(|_| None),
+        }
+    }
+
+    /// These rows with notes: `note(i)` gives row `i`'s column and text, if any.
+    pub fn with_notes(self, note: impl Fn(usize) -> Option<(u16, String)> + 'r) -> Self {
+        Rows {
+            note: Box::new(note),
+            ..self
         }
     }
 
@@ -258,6 +268,9 @@ fn write_sheet(
     let mut last = HEADER_ROW;
     for ((r, i), height) in (HEADER_ROW + 1..).zip(part).zip(heights) {
         write_row(sheet, r, columns, &rows.get(i), &mut formats)?;
+        if let Some((col, text)) = (rows.note)(i) {
+            sheet.insert_note(r, col, &note(&text))?;
+        }
         heights_set.set(sheet, r, height)?;
         last = r;
     }
@@ -469,9 +482,6 @@ fn write_row(
                 }
             }
         };
-    }
-    if let Some((col, text)) = &row.note {
-        sheet.insert_note(r, *col, &note(text))?;
     }
     Ok(())
 }
