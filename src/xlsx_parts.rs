@@ -7,24 +7,19 @@ use calamine::{open_workbook_from_rs, Reader, Xlsx};
 
 /// The cell format (`cellXfs` entry, as XML) of cell `a1` of sheet `name`.
 pub fn cell_xf(bytes: &[u8], name: &str, a1: &str) -> String {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    let mut part = |path: &str| {
-        let mut text = String::new();
-        zip.by_name(path)
-            .unwrap()
-            .read_to_string(&mut text)
-            .unwrap();
-        text
-    };
-    let book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
-    let index = book.sheet_names().iter().position(|n| n == name).unwrap();
-    let sheet = part(&format!("xl/worksheets/sheet{}.xml", index + 1));
+    let sheet = sheet_xml(bytes, name);
     // A cell without `s` has the workbook's default format, entry 0.
     let cell = regex::Regex::new(&format!(r#"<c r="{a1}"(?: s="(\d+)")?"#)).unwrap();
     let found = cell.captures(&sheet).unwrap();
     let xf: usize = found.get(1).map_or(0, |s| s.as_str().parse().unwrap());
-    xf_entry(&part("xl/styles.xml"), xf)
+    xf_entry(&styles_xml(bytes), xf)
+}
+
+/// The XML of the worksheet named `name`.
+pub fn sheet_xml(bytes: &[u8], name: &str) -> String {
+    let book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    let index = book.sheet_names().iter().position(|n| n == name).unwrap();
+    part(bytes, &format!("xl/worksheets/sheet{}.xml", index + 1))
 }
 
 /// Entry `xf` of the styles' `cellXfs`, as XML.
@@ -36,10 +31,15 @@ pub fn xf_entry(styles: &str, xf: usize) -> String {
 
 /// The styles part.
 pub fn styles_xml(bytes: &[u8]) -> String {
+    part(bytes, "xl/styles.xml")
+}
+
+/// The part named `name`, as text.
+pub fn part(bytes: &[u8], name: &str) -> String {
     use std::io::Read;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     let mut text = String::new();
-    zip.by_name("xl/styles.xml")
+    zip.by_name(name)
         .unwrap()
         .read_to_string(&mut text)
         .unwrap();
@@ -53,8 +53,7 @@ pub fn sheet_parts(bytes: &[u8]) -> Vec<(String, String)> {
 
 /// Every part whose name starts with `prefix`, as (name, text).
 pub fn parts(bytes: &[u8], prefix: &str) -> Vec<(String, String)> {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     let names: Vec<String> = zip
         .file_names()
         .map(|n| n.unwrap().to_string())
@@ -63,11 +62,7 @@ pub fn parts(bytes: &[u8], prefix: &str) -> Vec<(String, String)> {
     names
         .into_iter()
         .map(|name| {
-            let mut text = String::new();
-            zip.by_name(&name)
-                .unwrap()
-                .read_to_string(&mut text)
-                .unwrap();
+            let text = part(bytes, &name);
             (name, text)
         })
         .collect()

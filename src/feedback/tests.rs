@@ -317,15 +317,7 @@ fn a_long_values_sheet_is_streamed_with_each_row_once() {
     let bytes = workbook.save_to_buffer().unwrap();
     // Every sheet part lists its rows once, in order.
     let row = regex::Regex::new(r#"<row r="(\d+)""#).unwrap();
-    let mut zip = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
-    for i in 0..zip.len() {
-        let mut part = zip.by_index(i).unwrap();
-        let name = part.name().map(|n| n.to_string()).unwrap_or_default();
-        if !name.starts_with("xl/worksheets/sheet") {
-            continue;
-        }
-        let mut xml = String::new();
-        std::io::Read::read_to_string(&mut part, &mut xml).unwrap();
+    for (name, xml) in crate::xlsx_parts::sheet_parts(&bytes) {
         let rows: Vec<u32> = row
             .captures_iter(&xml)
             .map(|c| c[1].parse().unwrap())
@@ -349,7 +341,7 @@ fn a_streamed_table_keeps_its_look_with_formats_only_where_needed() {
     // A streamed table writes a plain row's text without a format of its own (its
     // columns give alignment and wrapping, one rule the borders); filled rows and
     // numbers keep theirs. In memory every cell has its borders.
-    use crate::xlsx_parts::{cell_xf, sheet_parts, styles_xml, xf_entry};
+    use crate::xlsx_parts::{cell_xf, sheet_xml, styles_xml, xf_entry};
     let (catalogue, samples) = samples();
     let col_style = regex::Regex::new(r#"<col [^>]*style="(\d+)""#).unwrap();
     for (n, streamed) in [(5, false), (table::STREAMED_ROWS as u32 + 5, true)] {
@@ -402,12 +394,7 @@ fn a_streamed_table_keeps_its_look_with_formats_only_where_needed() {
         // Streamed: the columns wrap and align but show nothing on an empty cell, and
         // one rule over the table draws the borders.
         let styles = styles_xml(&bytes);
-        let index = xlsx.sheet_names().iter().position(|n| n == "提出内容");
-        let part = format!("xl/worksheets/sheet{}.xml", index.unwrap() + 1);
-        let (_, xml) = sheet_parts(&bytes)
-            .into_iter()
-            .find(|(name, _)| *name == part)
-            .unwrap();
+        let xml = sheet_xml(&bytes, "提出内容");
         let styles_of_cols: Vec<String> = col_style
             .captures_iter(&xml)
             .map(|c| xf_entry(&styles, c[1].parse().unwrap()))

@@ -463,15 +463,8 @@ mod tests {
     }
 
     fn sheet_xml(workbook: &mut Workbook) -> String {
-        use std::io::Read;
         let bytes = workbook.save_to_buffer().unwrap();
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-        let mut xml = String::new();
-        zip.by_name("xl/worksheets/sheet1.xml")
-            .unwrap()
-            .read_to_string(&mut xml)
-            .unwrap();
-        xml
+        crate::xlsx_parts::part(&bytes, "xl/worksheets/sheet1.xml")
     }
 
     #[test]

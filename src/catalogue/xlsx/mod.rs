@@ -18,6 +18,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
 use super::export::display_width;
 use super::raw;
 use super::{Catalogue, CatalogueError};
+use crate::width::widest_line;
 
 pub(super) const SHEET_INFO: &str = "情報";
 pub(super) const SHEET_POLICIES: &str = "基本施策";
@@ -84,7 +85,7 @@ impl Cell {
 
     fn width(&self) -> usize {
         match self {
-            Cell::Text(s) => s.lines().map(display_width).max().unwrap_or(0),
+            Cell::Text(s) => widest_line(s),
             Cell::Number(x) => x.to_string().len(),
             Cell::Bool(_) => 5,
             Cell::Empty => 0,
