@@ -57,7 +57,12 @@ pub fn read_bytes(
             })
         }
         .map_err(Rejection::Unreadable),
-        _ => excel::read_workbook(bytes, format, markup, limits).map(|workbook| ReadOutcome {
+        _ => {
+            let without_theme = guard::hide_theme(bytes, markup);
+            let bytes = without_theme.as_deref().unwrap_or(bytes);
+            excel::read_workbook(bytes, format, markup, limits)
+        }
+        .map(|workbook| ReadOutcome {
             workbook,
             lossy_text: false,
         }),

@@ -241,3 +241,76 @@ fn the_shared_strings_part_is_found_in_any_spelling() {
         assert_eq!(got.err().map(|r| r.code()), Some("E-FILE-LIMIT"));
     }
 }
+
+#[test]
+fn the_theme_is_hidden_from_calamine_and_nothing_read_changes() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/");
+    let names = [
+        "行政改革課_令和6年度実績.xlsx",             // a percent format
+        "行政改革課_指定管理施設利用者数_月別.xlsx", // merged cells
+        "人事課_コンプライアンス指標_R6.xlsx",
+    ];
+    for name in names {
+        let bytes = std::fs::read(format!("{dir}{name}")).unwrap();
+        let limits = Limits::default();
+        let (format, markup) = inspect(&bytes, name, &limits).unwrap();
+        assert_eq!(format, Format::Xlsx, "{name}");
+        let hidden = hide_theme(&bytes, markup).expect(name);
+        let differing = (0..bytes.len()).filter(|&i| hidden[i] != bytes[i]).count();
+        assert_eq!((hidden.len(), differing), (bytes.len(), 1), "{name}");
+        let parts = |b: &[u8]| -> Vec<String> {
+            let zip = zip::ZipArchive::new(Cursor::new(b)).unwrap();
+            zip.file_names().map(|n| n.unwrap().into_owned()).collect()
+        };
+        assert!(parts(&bytes).contains(&"xl/theme/theme1.xml".to_string()));
+        assert!(!parts(&hidden).contains(&"xl/theme/theme1.xml".to_string()));
+        assert!(parts(&hidden).contains(&"xl/theme/theme1.xm_".to_string()));
+        // every sheet reads the same, number formats and merged cells included
+        let read = |markup| crate::ingest::excel::read_workbook(&bytes, format, markup, &limits);
+        let kept = Markup {
+            theme_name_end: None,
+            ..markup
+        };
+        assert_eq!(read(markup).unwrap(), read(kept).unwrap(), "{name}");
+    }
+    let percent = std::fs::read(format!("{dir}{}", names[0])).unwrap();
+    let (format, markup) = inspect(&percent, names[0], &Limits::default()).unwrap();
+    let wb = crate::ingest::excel::read_workbook(&percent, format, markup, &Limits::default());
+    assert!(wb
+        .unwrap()
+        .sheets
+        .iter()
+        .any(|s| !s.percent_cells.is_empty()));
+    // a workbook without a theme (as the xlsm sample) is read as it is
+    let plain = std::fs::read(format!("{dir}行政改革課_スマホ教室等実績_R6.xlsm")).unwrap();
+    let (_, markup) = inspect(&plain, "a.xlsm", &Limits::default()).unwrap();
+    assert_eq!(hide_theme(&plain, markup), None);
+}
+
+#[test]
+fn a_theme_is_hidden_only_where_its_name_is_found() {
+    let (_, markup) = inspect(b"a,b\n", "x.csv", &Limits::default()).unwrap();
+    assert_eq!(hide_theme(b"a,b\n", markup), None);
+    // the central directory header's name, 46 bytes after its start
+    let mut header = vec![0u8; 46];
+    header.extend_from_slice(b"xl/theme/theme1.xml");
+    assert_eq!(
+        name_end(&header, 0, b"xl/theme/theme1.xml"),
+        Some(header.len() - 1)
+    );
+    assert_eq!(name_end(&header, 1, b"xl/theme/theme1.xml"), None);
+    assert_eq!(name_end(&header, 0, b"xl/theme/theme2.xml"), None);
+    assert_eq!(name_end(&header, u64::MAX, b"x"), None);
+    assert_eq!(name_end(&header, 0, b""), None);
+    // a large file is read as it is: the copy would cost what the parse saves
+    let at_start = Markup {
+        theme_name_end: Some(0),
+        ..Markup::NONE
+    };
+    assert_eq!(hide_theme(b"l...", at_start), Some(b"_...".to_vec()));
+    assert_eq!(hide_theme(&vec![b'l'; 300 * 1024], at_start), None);
+    assert!(is_theme_part("xl/theme/theme1.xml"));
+    assert!(is_theme_part("XL\\Theme\\THEME1.XML"));
+    assert!(!is_theme_part("xl/theme/theme2.xml"));
+    assert!(!is_theme_part("xl/styles.xml"));
+}
