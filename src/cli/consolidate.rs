@@ -195,23 +195,28 @@ fn write_outputs(
 ) -> Result<Outputs, Error> {
     // The report, the feedback workbooks and the CSV exports only read the result:
     // they are written side by side (on a large run values.csv alone takes a second).
-    let ((report_done, feedback), csv) = rayon::join(
-        || {
-            rayon::join(
-                || write_report(catalogue, result, report),
-                || {
-                    feedback_dir
-                        .map(|dir| write_feedback(catalogue, result, dir))
-                        .transpose()
-                },
-            )
-        },
-        || {
+    // The exports go on a thread of their own, not on the pool: a pool thread waiting
+    // for its file's fsync cannot take over half of the report's sheets, and the report
+    // was filled on one thread while the other waited.
+    let ((report_done, feedback), csv) = std::thread::scope(|scope| {
+        let csv = scope.spawn(|| {
             export_dir
                 .map(|dir| write_csv_exports(catalogue, result, dir))
                 .transpose()
-        },
-    );
+        });
+        let workbooks = rayon::join(
+            || write_report(catalogue, result, report),
+            || {
+                feedback_dir
+                    .map(|dir| write_feedback(catalogue, result, dir))
+                    .transpose()
+            },
+        );
+        let csv = csv
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (workbooks, csv)
+    });
     report_done?;
     let mut outputs = Outputs {
         report: Some(report.display().to_string()),
