@@ -273,6 +273,9 @@ pub struct XlsxParts {
     pub defined_names: Vec<(String, String)>,
     pub extra: Vec<(String, Vec<u8>)>,
     pub escape: bool,
+    /// A theme part, which the reader hides from calamine by renaming it in the zip's
+    /// central directory (`shukei::ingest::guard::hide_theme`).
+    pub theme: Option<Vec<u8>>,
 }
 
 fn esc(s: &str, on: bool) -> String {
@@ -441,6 +444,9 @@ pub fn build_xlsx(p: &XlsxParts) -> Vec<u8> {
     }
     if let Some(styles) = &p.styles {
         put(&mut w, "xl/styles.xml", styles.as_bytes());
+    }
+    if let Some(theme) = &p.theme {
+        put(&mut w, "xl/theme/theme1.xml", theme);
     }
     for (name, body) in p.extra.iter().take(4) {
         put(&mut w, name, body);
