@@ -15,6 +15,7 @@ use crate::catalogue::Catalogue;
 use crate::ingest::{read_submission, Limits, Matcher, Rejection, Submission};
 use crate::model::{CellRef, Finding};
 use crate::pool::Failure;
+use crate::prefetch::{Prefetch, Progress};
 use crate::rules;
 
 /// File extensions read as submissions.
@@ -148,13 +149,20 @@ pub fn read_all(
     ));
     // Job k reads input order[k].
     let order = Arc::new(reading_order(inputs));
+    let paths = order
+        .iter()
+        .filter_map(|&i| inputs.get(i))
+        .map(|input| input.path.clone())
+        .collect();
+    let (prefetch, progress) = Prefetch::start(paths);
     let job = {
         let shared = Arc::clone(&shared);
         let order = Arc::clone(&order);
         move |k: usize| {
+            progress.started(k);
             let (inputs, catalogue, matcher, limits) = &*shared;
             match order.get(k).and_then(|&i| inputs.get(i)) {
-                Some(input) => read_one(input, catalogue, matcher, limits),
+                Some(input) => read_one(input, catalogue, matcher, limits, &progress),
                 None => Submission::failed("", catalogue, &Rejection::Unreadable(String::new())),
             }
         }
@@ -187,6 +195,7 @@ pub fn read_all(
         failed,
         on_done,
     );
+    drop(prefetch);
     in_input_order(read, &order)
 }
 
@@ -223,12 +232,14 @@ fn in_input_order<T>(read: Vec<T>, order: &[usize]) -> Vec<T> {
     slots.into_iter().flatten().collect()
 }
 
-/// Reads one input file from disk and parses it (no deadline: see [`read_all`]).
+/// Reads one input file from disk and parses it (no deadline: see [`read_all`]), telling
+/// `progress` how long the reading took.
 pub fn read_one(
     input: &Input,
     catalogue: &Catalogue,
     matcher: &Matcher,
     limits: &Limits,
+    progress: &Progress,
 ) -> Submission {
     let meta = std::fs::metadata(&input.path);
     let size = meta.as_ref().map(|m| m.len()).unwrap_or(0);
@@ -242,8 +253,11 @@ pub fn read_one(
             limits.max_file_bytes
         )))
     } else {
-        std::fs::read(&input.path)
-            .map_err(|e| Rejection::Unreadable(format!("ファイルを開けません（{e}）")))
+        let start = std::time::Instant::now();
+        let bytes = std::fs::read(&input.path)
+            .map_err(|e| Rejection::Unreadable(format!("ファイルを開けません（{e}）")));
+        progress.read(start.elapsed(), size);
+        bytes
     };
     let mut sub = match bytes {
         Ok(bytes) => read_submission(&input.display, &bytes, catalogue, matcher, limits),

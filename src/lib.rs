@@ -48,6 +48,7 @@ pub mod normalize;
 pub mod opendata;
 pub mod pipeline;
 pub mod pool;
+pub mod prefetch;
 pub mod report;
 pub mod rules;
 pub mod template;
