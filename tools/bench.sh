@@ -58,7 +58,8 @@ OUT=target/bench-out
 rm -rf "$OUT" && mkdir -p "$OUT"
 
 # --- measuring --------------------------------------------------------------------
-# measure NAME CMD... → sets WALL (s) and RSS (MiB), the best of REPEAT runs.
+# measure NAME CMD... → sets WALL (s) and RSS (MiB), the best of REPEAT runs (BEFORE:
+# a command run before each, untimed).
 measure() {
     local name=$1 best_wall="" best_rss="" i
     shift
@@ -66,6 +67,7 @@ measure() {
         # The previous run's outputs (220 MB of values.csv on the large corpus) are
         # flushed first, so their writeback does not land in this run's time.
         sync
+        if [ -n "${BEFORE:-}" ]; then "$BEFORE"; fi
         /usr/bin/time -f "%e %M" -o "$OUT/$name.time" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err" || true
         # The last line (time prints "Command exited with non-zero status 1" first;
         # shukei exits 1 when the data has errors, which is a finished run).
@@ -116,6 +118,23 @@ measure shukei-feedback "$BIN" consolidate "$CORPUS/small" -o "$OUT/shukei-feedb
 R[feedback.wall]=$WALL R[feedback.rss]=$RSS
 R[feedback.books]=$(find "$OUT/shukei-feedback-dir" -name '*.xlsx' | wc -l)
 echo "   shukei ${R[feedback.wall]} s, ${R[feedback.rss]} MiB" >&2
+
+# --- cold: the small corpus with the page cache dropped before each run ------------
+# A monthly batch is usually read from disk or a network drive, not from memory. Needs
+# root (/proc/sys/vm/drop_caches); skipped otherwise. Both binaries are read back into
+# memory after the drop, so only the input files are cold.
+COLD_NOTE="skipped (needs root to drop the page cache)"
+if [ -w /proc/sys/vm/drop_caches ]; then
+    drop_cache() { echo 3 >/proc/sys/vm/drop_caches && cat "$BIN" "$BARE" >/dev/null; }
+    echo "== cold: $(files_in "$CORPUS/small") small files, page cache dropped before each run" >&2
+    BEFORE=drop_cache measure shukei-cold "$BIN" consolidate "$CORPUS/small" \
+        -o "$OUT/shukei-cold.xlsx" --export-dir "$OUT/shukei-cold" --quiet
+    R[cold.shukei.wall]=$WALL R[cold.shukei.rss]=$RSS
+    BEFORE=drop_cache measure bare-cold "$BARE" "$CORPUS/small"
+    R[cold.bare.wall]=$WALL
+    COLD_NOTE="shukei ${R[cold.shukei.wall]} s, bare calamine ${R[cold.bare.wall]} s ($(ratio "${R[cold.shukei.wall]}" "${R[cold.bare.wall]}")×)"
+    echo "   $COLD_NOTE" >&2
+fi
 
 # --- pandas (a subset, extrapolated per file) -------------------------------------
 PANDAS_NOTE="skipped (NO_PANDAS=1)"
@@ -168,6 +187,7 @@ fi
     # figure moves by about 0.7 KB per MiB between 500 and 2,000 files).
     per_file=$(awk "BEGIN{ d = ${R[small.files]} - ${R[flat.files]}; if (d > 0) printf \"%.1f\", (${R[small.shukei.rss]} - ${R[flat.shukei.rss]}) * 1024 / d; else print \"-\" }")
     echo "Feedback: ${R[small.files]} small files with --feedback-dir (${R[feedback.books]} department workbooks) ${R[feedback.wall]} s, ${R[feedback.rss]} MiB (without: ${R[small.shukei.wall]} s, ${R[small.shukei.rss]} MiB)."
+    echo "Cold: ${R[small.files]} small files read with the page cache dropped before each run: $COLD_NOTE."
     echo "Memory flatness: ${R[flat.files]} small files ${R[flat.shukei.rss]} MiB, ${R[small.files]} small files ${R[small.shukei.rss]} MiB ($per_file KB more per added file)."
     echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; corpus $CORPUS."
 } | tee target/bench-results.md
