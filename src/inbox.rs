@@ -149,12 +149,14 @@ pub fn read_all(
     ));
     // Job k reads input order[k].
     let order = Arc::new(reading_order(inputs));
-    let paths = order
-        .iter()
-        .filter_map(|&i| inputs.get(i))
-        .map(|input| input.path.clone())
-        .collect();
-    let (prefetch, progress) = Prefetch::start(paths);
+    let (prefetch, progress) = {
+        let shared = Arc::clone(&shared);
+        let order = Arc::clone(&order);
+        Prefetch::start(inputs.len(), move |k| {
+            let input = order.get(k).and_then(|&i| shared.0.get(i))?;
+            Some(input.path.clone())
+        })
+    };
     let job = {
         let shared = Arc::clone(&shared);
         let order = Arc::clone(&order);

@@ -154,16 +154,21 @@ pub struct Prefetch {
 }
 
 impl Prefetch {
-    /// Starts going through `paths` (in reading order) ahead of the readers, who report
-    /// to the returned [`Progress`]. Does nothing for a single file, off Linux, or when
-    /// no thread can be started.
-    pub fn start(paths: Vec<PathBuf>) -> (Prefetch, Arc<Progress>) {
+    /// Starts going through `count` files ahead of the readers, who report to the
+    /// returned [`Progress`]; `path(k)` is the file at position `k` of the reading
+    /// order. Does nothing for a single file, off Linux, or when no thread can be
+    /// started.
+    pub fn start(
+        count: usize,
+        path: impl Fn(usize) -> Option<PathBuf> + Send + 'static,
+    ) -> (Prefetch, Arc<Progress>) {
         let progress = Arc::new(Progress::default());
-        let thread = if cfg!(target_os = "linux") && paths.len() > 1 {
+        let thread = if cfg!(target_os = "linux") && count > 1 {
             let shared = Arc::clone(&progress);
+            let ask = move |k| path(k).map_or(0, |path| will_need(&path));
             std::thread::Builder::new()
                 .name("shukei-prefetch".to_string())
-                .spawn(move || prefetch_all(&paths, &shared, will_need))
+                .spawn(move || prefetch_all(count, &shared, ask))
                 .ok()
         } else {
             None
@@ -185,16 +190,17 @@ impl Drop for Prefetch {
     }
 }
 
-/// Once reads are slow, asks for each path that no reader has started, in turn (`ask`
-/// returns the bytes asked for), staying within [`AHEAD`] files and [`AHEAD_BYTES`] of
-/// the readers; once there, it sleeps until they have caught up half of it.
-fn prefetch_all(paths: &[PathBuf], progress: &Progress, ask: impl Fn(&std::path::Path) -> u64) {
+/// Once reads are slow, asks for each of `count` files that no reader has started, in
+/// turn (`ask(k)` returns the bytes asked for), staying within [`AHEAD`] files and
+/// [`AHEAD_BYTES`] of the readers; once there, it sleeps until they have caught up half
+/// of it.
+fn prefetch_all(count: usize, progress: &Progress, ask: impl Fn(usize) -> u64) {
     if progress.wait_cold().is_none() {
         return;
     }
     // Files asked for and not yet started: (position, bytes).
     let mut ahead: VecDeque<(usize, u64)> = VecDeque::new();
-    for (k, path) in paths.iter().enumerate() {
+    for k in 0..count {
         let mut started = progress.now();
         if k >= started + AHEAD {
             match progress.wait_until(k + 1 - AHEAD / 2) {
@@ -223,7 +229,7 @@ fn prefetch_all(paths: &[PathBuf], progress: &Progress, ask: impl Fn(&std::path:
         if k < started {
             continue; // a reader got there first
         }
-        ahead.push_back((k, ask(path)));
+        ahead.push_back((k, ask(k)));
     }
 }
 
@@ -284,14 +290,10 @@ mod tests {
     fn run(sizes: Vec<u64>) -> (Arc<Progress>, Arc<Mutex<Vec<usize>>>, JoinHandle<()>) {
         let progress = Arc::new(Progress::default());
         let asked = Arc::new(Mutex::new(Vec::new()));
-        let paths: Vec<PathBuf> = (0..sizes.len())
-            .map(|i| PathBuf::from(i.to_string()))
-            .collect();
         let thread = {
             let (progress, asked) = (Arc::clone(&progress), Arc::clone(&asked));
             std::thread::spawn(move || {
-                prefetch_all(&paths, &progress, |path| {
-                    let k: usize = path.to_str().unwrap().parse().unwrap();
+                prefetch_all(sizes.len(), &progress, |k| {
                     asked.lock().unwrap().push(k);
                     sizes[k]
                 })

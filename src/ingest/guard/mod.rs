@@ -275,9 +275,17 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(Format, Markup), Rejectio
 /// Whether a zip entry is the theme part calamine reads (`xl/theme/theme1.xml`, matched
 /// as calamine matches names: `\` as `/`, any case).
 fn is_theme_part(name: &str) -> bool {
-    name.replace('\\', "/")
-        .to_ascii_lowercase()
-        .ends_with("theme/theme1.xml")
+    const PART: &[u8] = b"theme/theme1.xml";
+    let name = name.as_bytes();
+    let tail = name
+        .len()
+        .checked_sub(PART.len())
+        .and_then(|start| name.get(start..));
+    tail.is_some_and(|tail| {
+        tail.iter()
+            .zip(PART)
+            .all(|(&c, &p)| c.to_ascii_lowercase() == p || (c == b'\\' && p == b'/'))
+    })
 }
 
 /// The offset of the last byte of an entry's name in its central directory header,
