@@ -22,7 +22,6 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::thread::JoinHandle;
 
 /// The most files asked for ahead of the readers.
 pub const AHEAD: usize = 32;
@@ -147,10 +146,12 @@ impl Progress {
     }
 }
 
-/// The prefetching thread of one batch; dropping it stops the thread and waits for it.
+/// The prefetching thread of one batch; dropping it tells the thread to stop. The
+/// thread is not waited for: opening a file on a network drive that stopped answering
+/// can hang, and the run must not hang with it (the readers have a deadline; the pool
+/// leaves a stuck reader behind the same way).
 pub struct Prefetch {
     progress: Arc<Progress>,
-    thread: Option<JoinHandle<()>>,
 }
 
 impl Prefetch {
@@ -163,19 +164,16 @@ impl Prefetch {
         path: impl Fn(usize) -> Option<PathBuf> + Send + 'static,
     ) -> (Prefetch, Arc<Progress>) {
         let progress = Arc::new(Progress::default());
-        let thread = if cfg!(target_os = "linux") && count > 1 {
+        if cfg!(target_os = "linux") && count > 1 {
             let shared = Arc::clone(&progress);
             let ask = move |k| path(k).map_or(0, |path| will_need(&path));
-            std::thread::Builder::new()
+            // Without a thread the readers read as they did (only slower when cold).
+            let _detached = std::thread::Builder::new()
                 .name("shukei-prefetch".to_string())
-                .spawn(move || prefetch_all(count, &shared, ask))
-                .ok()
-        } else {
-            None
-        };
+                .spawn(move || prefetch_all(count, &shared, ask));
+        }
         let prefetch = Prefetch {
             progress: Arc::clone(&progress),
-            thread,
         };
         (prefetch, progress)
     }
@@ -184,9 +182,6 @@ impl Prefetch {
 impl Drop for Prefetch {
     fn drop(&mut self) {
         self.progress.finish();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 
@@ -267,6 +262,7 @@ fn will_need(_path: &std::path::Path) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::thread::JoinHandle;
     use std::time::{Duration, Instant};
 
     #[test]
@@ -387,5 +383,35 @@ mod tests {
         std::fs::write(&file, b"PK\x03\x04 eleven").unwrap();
         assert_eq!(will_need(&file), 11);
         assert_eq!(will_need(&dir.path().join("missing.xlsx")), 0);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_batch_does_not_wait_for_a_file_that_hangs() {
+        // A network drive that stopped answering: opening the file never returns.
+        let (unblock, blocked) = std::sync::mpsc::channel::<()>();
+        let blocked = Mutex::new(blocked);
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&asked);
+        let (prefetch, progress) = Prefetch::start(10, move |k| {
+            seen.lock().unwrap().push(k);
+            let _ = blocked.lock().unwrap().recv();
+            None
+        });
+        for _ in 0..COLD_READS {
+            progress.read(Duration::from_secs(1), 6_000);
+        }
+        assert_eq!(asked_once(&asked, 1), vec![0]); // the thread is stuck on file 0
+        let (dropped, done) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            drop(prefetch);
+            let _ = dropped.send(());
+        });
+        let waited = done.recv_timeout(Duration::from_secs(5));
+        drop(unblock); // the thread ends on its own
+        assert!(
+            waited.is_ok(),
+            "dropping the prefetch waited for the stuck thread"
+        );
     }
 }
