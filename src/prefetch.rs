@@ -93,12 +93,18 @@ impl Progress {
 
     /// Waits until reads were slow; `None` once the batch is read.
     fn wait_cold(&self) -> Option<()> {
+        self.wait_for(|| self.cold.load(SeqCst) >= COLD_READS)
+    }
+
+    /// Waits, under the lock that wake-ups are given with, until `ready` holds; `None`
+    /// once the batch is read.
+    fn wait_for(&self, ready: impl Fn() -> bool) -> Option<()> {
         let mut done = self.lock();
         loop {
             if *done {
                 return None;
             }
-            if self.cold.load(SeqCst) >= COLD_READS {
+            if ready() {
                 return Some(());
             }
             done = self
@@ -123,22 +129,12 @@ impl Progress {
     /// after setting `wake_at`, and a reader wakes it under the lock it waits with, so
     /// no wake-up is lost.)
     fn wait_until(&self, until: usize) -> Option<usize> {
-        let mut done = self.lock();
-        loop {
-            if *done {
-                return None;
-            }
+        let waited = self.wait_for(|| {
             self.wake_at.store(until, SeqCst);
-            let started = self.now();
-            if started >= until {
-                self.wake_at.store(usize::MAX, SeqCst);
-                return Some(started);
-            }
-            done = self
-                .moved
-                .wait(done)
-                .unwrap_or_else(PoisonError::into_inner);
-        }
+            self.now() >= until
+        });
+        self.wake_at.store(usize::MAX, SeqCst);
+        waited.map(|()| self.now())
     }
 
     fn lock(&self) -> MutexGuard<'_, bool> {
