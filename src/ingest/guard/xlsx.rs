@@ -22,9 +22,23 @@ pub(super) fn check_xlsx_parts(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
     limits: &Limits,
 ) -> Result<Markup, Rejection> {
+    PART_BUFFER.with_borrow_mut(|buf| check_parts_with(archive, limits, buf))
+}
+
+thread_local! {
+    /// The buffer [`check_xlsx_parts`] reads parts through, one per reading thread: a
+    /// new one for every workbook was 64 KiB zeroed per file (a batch of small files
+    /// has a few KiB to read in each).
+    static PART_BUFFER: std::cell::RefCell<Vec<u8>> =
+        std::cell::RefCell::new(vec![0u8; 64 * 1024]);
+}
+
+fn check_parts_with(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+    buf: &mut [u8],
+) -> Result<Markup, Rejection> {
     let mut markup = Markup::NONE;
-    // One buffer for every part it reads.
-    let mut buf = vec![0u8; 64 * 1024];
     for i in 0..archive.len() {
         let entry = archive
             .by_index(i)
@@ -40,12 +54,12 @@ pub(super) fn check_xlsx_parts(
         let mut reader = entry.take(budget);
         let unreadable =
             |e: std::io::Error| Rejection::Unreadable(format!("{name} を展開できません（{e}）"));
-        let head = read_up_to(&mut reader, &mut buf).map_err(unreadable)?;
+        let head = read_up_to(&mut reader, buf).map_err(unreadable)?;
         if strings {
             check_shared_strings(&buf[..head], head == buf.len(), &name, limits)?;
         }
         if merges {
-            markup.merges = search_merges(&mut reader, &mut buf, head).map_err(unreadable)?;
+            markup.merges = search_merges(&mut reader, buf, head).map_err(unreadable)?;
         }
     }
     Ok(markup)
