@@ -21,13 +21,41 @@ const SPECIAL_SYMBOLS: &[&str] = &[
     "秘",
 ];
 
+/// A text cell of a value column, and what it reads as (parsed once: three rules ask).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueText<'a> {
+    pub at: (u32, u32),
+    pub text: &'a str,
+    pub reads_as: ReadsAs,
+}
+
+/// What a value column's text reads as ([`parse_value`], without the parsed value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadsAs {
+    /// Blank or a no-value mark.
+    Empty,
+    /// A number; `unit`: with a unit written in the cell (`262 団体`, `97.1%`).
+    Number { unit: bool },
+    /// Anything else.
+    Text,
+}
+
+impl ReadsAs {
+    fn of(text: &str) -> ReadsAs {
+        match parse_value(text) {
+            ParsedValue::Empty => ReadsAs::Empty,
+            ParsedValue::Number(q) => ReadsAs::Number {
+                unit: q.unit.is_some() || q.unit_text.is_some(),
+            },
+            ParsedValue::Text(_) => ReadsAs::Text,
+        }
+    }
+}
+
 /// The text cells in the value columns of the regions, sorted, once per sheet (four
 /// rules read them).
-pub(super) fn text_value_cells<'a>(
-    sheet: &'a Sheet,
-    regions: &[Region],
-) -> Vec<((u32, u32), &'a str)> {
-    let mut out: Vec<((u32, u32), &str)> = regions
+pub(super) fn text_value_cells<'a>(sheet: &'a Sheet, regions: &[Region]) -> Vec<ValueText<'a>> {
+    let mut cells: Vec<((u32, u32), &str)> = regions
         .iter()
         .flat_map(|g| g.value_cells())
         .filter_map(|(r, c)| match sheet.get(r, c) {
@@ -35,9 +63,16 @@ pub(super) fn text_value_cells<'a>(
             _ => None,
         })
         .collect();
-    out.sort_unstable_by_key(|(p, _)| *p);
-    out.dedup_by_key(|(p, _)| *p);
-    out
+    cells.sort_unstable_by_key(|(p, _)| *p);
+    cells.dedup_by_key(|(p, _)| *p);
+    cells
+        .into_iter()
+        .map(|(at, text)| ValueText {
+            at,
+            text,
+            reads_as: ReadsAs::of(text),
+        })
+        .collect()
 }
 
 /// A text cell with spaces or line breaks for layout (1-5).
@@ -141,8 +176,8 @@ pub fn multi_value(lint: &SheetLint) -> Vec<Finding> {
     let cells: Vec<(u32, u32)> = lint
         .value_texts
         .iter()
-        .filter(|(_, s)| matches!(parse_value(s), ParsedValue::Text(_)) && number_groups(s) >= 2)
-        .map(|(p, _)| *p)
+        .filter(|v| v.reads_as == ReadsAs::Text && number_groups(v.text) >= 2)
+        .map(|v| v.at)
         .collect();
     one(
         lint,
@@ -154,14 +189,9 @@ pub fn multi_value(lint: &SheetLint) -> Vec<Finding> {
 
 /// Text that reads as a plain number but is not one as stored: in a workbook any text,
 /// in a CSV one with separators, signs or full-width digits (`1,234`, `△5`, `１２３`).
-fn is_number_as_text(s: &str, format: Format) -> bool {
-    let ParsedValue::Number(q) = parse_value(s) else {
-        return false;
-    };
-    if q.unit.is_some() || q.unit_text.is_some() {
-        return false;
-    }
-    format != Format::Csv || !is_plain_decimal(s.trim())
+fn is_number_as_text(v: &ValueText, format: Format) -> bool {
+    v.reads_as == ReadsAs::Number { unit: false }
+        && (format != Format::Csv || !is_plain_decimal(v.text.trim()))
 }
 
 /// `-1234.5`: the form every program reads.
@@ -180,8 +210,8 @@ pub fn number_as_text(lint: &SheetLint) -> Vec<Finding> {
     let cells: Vec<(u32, u32)> = lint
         .value_texts
         .iter()
-        .filter(|(_, s)| is_number_as_text(s, lint.format))
-        .map(|(p, _)| *p)
+        .filter(|v| is_number_as_text(v, lint.format))
+        .map(|v| v.at)
         .collect();
     let what = if lint.format == Format::Csv {
         "数値に桁区切り・記号・全角数字が含まれています"
@@ -196,10 +226,8 @@ pub fn unit_in_cell(lint: &SheetLint) -> Vec<Finding> {
     let cells: Vec<(u32, u32)> = lint
         .value_texts
         .iter()
-        .filter(|(_, s)| {
-            matches!(parse_value(s), ParsedValue::Number(q) if q.unit.is_some() || q.unit_text.is_some())
-        })
-        .map(|(p, _)| *p)
+        .filter(|v| v.reads_as == ReadsAs::Number { unit: true })
+        .map(|v| v.at)
         .collect();
     one(
         lint,
@@ -295,8 +323,8 @@ pub fn special_symbols(lint: &SheetLint) -> Vec<Finding> {
     let cells: Vec<(u32, u32)> = lint
         .value_texts
         .iter()
-        .filter(|(_, s)| is_special_symbol(s) && !is_pending_text(s))
-        .map(|(p, _)| *p)
+        .filter(|v| is_special_symbol(v.text) && !is_pending_text(v.text))
+        .map(|v| v.at)
         .collect();
     one(
         lint,

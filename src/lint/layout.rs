@@ -4,7 +4,7 @@
 
 use crate::ingest::grid::{Format, Sheet, Value, Workbook};
 use crate::model::{a1, CellRef, Finding, Unit};
-use crate::normalize::text::nfkc;
+use crate::normalize::text::{nfkc, with_nfkc};
 use crate::rules::{self, FindingExt};
 
 use super::{list_cells, list_places, one, with_cells, Region, SheetLint};
@@ -194,25 +194,28 @@ pub fn unit_missing(lint: &SheetLint) -> Vec<Finding> {
 
 /// A period label in 和暦 only: an era (令和, 平成, R6, H30, ㋿, 令6) and no 西暦 year.
 pub fn is_era_only(label: &str) -> bool {
-    let t = nfkc(label);
-    let t = t.trim();
-    let has_era = ["令和", "平成", "昭和", "令"].iter().any(|e| t.contains(e))
-        || label.contains('㋿')
-        || label.contains('㍻')
-        || t.chars()
-            .zip(t.chars().skip(1))
-            .any(|(a, b)| matches!(a, 'R' | 'H' | 'r' | 'h') && b.is_ascii_digit());
-    has_era && !has_western_year(t)
+    with_nfkc(label, |t| {
+        let t = t.trim();
+        // ASCII letters and digits are single bytes, never parts of another character
+        let has_era = ["令和", "平成", "昭和", "令"].iter().any(|e| t.contains(e))
+            || label.contains('㋿')
+            || label.contains('㍻')
+            || t.as_bytes()
+                .windows(2)
+                .any(|w| matches!(w, [b'R' | b'H' | b'r' | b'h', d] if d.is_ascii_digit()));
+        has_era && !has_western_year(t)
+    })
 }
 
-/// A four-digit year 1900–2099 in the text.
+/// A four-digit year 1900–2099 in the text (a run of exactly four ASCII digits).
 fn has_western_year(t: &str) -> bool {
-    let digits: Vec<char> = t.chars().collect();
-    digits.windows(4).enumerate().any(|(i, w)| {
-        let all = w.iter().all(char::is_ascii_digit);
-        let before = i == 0 || !digits[i - 1].is_ascii_digit();
-        let after = digits.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
-        all && before && after && matches!((w[0], w[1]), ('1', '9') | ('2', '0'))
+    let b = t.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    b.windows(4).enumerate().any(|(i, w)| {
+        w.iter().all(u8::is_ascii_digit)
+            && (i == 0 || !digit(i - 1))
+            && !digit(i + 4)
+            && matches!(w, [b'1', b'9', ..] | [b'2', b'0', ..])
     })
 }
 
@@ -221,7 +224,7 @@ fn has_western_year(t: &str) -> bool {
 fn western_beside(sheet: &Sheet, row: u32, col: u32) -> bool {
     let is_western = |c: u32| match sheet.get(row, c) {
         Value::Number(n) => n.fract() == 0.0 && (1900.0..2100.0).contains(n),
-        Value::Text(s) => has_western_year(&nfkc(s)),
+        Value::Text(s) => with_nfkc(s, has_western_year),
         _ => false,
     };
     col.checked_sub(1).is_some_and(is_western) || is_western(col + 1)
@@ -233,7 +236,10 @@ pub fn era_only(lint: &SheetLint) -> Vec<Finding> {
         .regions
         .iter()
         .flat_map(|g| g.period_cells.iter().copied())
-        .filter(|&(r, c)| is_era_only(&lint.sheet.get(r, c).display()))
+        .filter(|&(r, c)| match lint.sheet.get(r, c) {
+            Value::Text(s) => is_era_only(s),
+            other => is_era_only(&other.display()),
+        })
         .filter(|&(r, c)| !western_beside(lint.sheet, r, c))
         .collect();
     cells.sort_unstable();
@@ -332,6 +338,26 @@ mod tests {
     }
 
     #[test]
+    fn western_years_are_runs_of_exactly_four_digits() {
+        let cases = [
+            ("2024", true),
+            ("令和6年度(2024年度)", true),
+            ("FY1999", true),
+            ("2024年4月", true),
+            ("20245", false),
+            ("12024", false),
+            ("2124", false),
+            ("1899", false),
+            ("R6", false),
+            ("２０２４", false), // before NFKC
+            ("", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(has_western_year(text), want, "input: {text:?}");
+        }
+    }
+
+    #[test]
     fn era_only_labels_have_no_western_year() {
         for yes in [
             "令和6年度",
@@ -341,6 +367,8 @@ mod tests {
             "令6",
             "平成30年度",
             "R6年4月",
+            "R6 20245",
+            "Ｈ３０",
         ] {
             assert!(is_era_only(yes), "input: {yes:?}");
         }
@@ -351,6 +379,8 @@ mod tests {
             "4月",
             "2024/4",
             "指標名",
+            "R６（２０２４）",
+            "Rx6",
         ] {
             assert!(!is_era_only(no), "input: {no:?}");
         }

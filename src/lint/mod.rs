@@ -89,7 +89,7 @@ pub struct SheetLint<'a> {
     pub sheet: &'a Sheet,
     pub regions: Vec<Region>,
     /// The text cells of the regions' value columns, sorted.
-    pub value_texts: Vec<((u32, u32), &'a str)>,
+    pub value_texts: Vec<cells::ValueText<'a>>,
     /// The text cells that show a layout space, a 機種依存文字 or a ditto mark, in
     /// row-major order (see [`cells::text_marks`]).
     pub marks: Vec<cells::Marked>,
