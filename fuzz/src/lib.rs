@@ -273,8 +273,8 @@ pub struct XlsxParts {
     pub defined_names: Vec<(String, String)>,
     pub extra: Vec<(String, Vec<u8>)>,
     pub escape: bool,
-    /// A theme part, which the reader hides from calamine by renaming it in the zip's
-    /// central directory (`shukei::ingest::guard::hide_theme`).
+    /// A theme part, which the guard leaves out of the copy it hands to calamine
+    /// (`shukei::ingest::guard::inspect_for_reading`).
     pub theme: Option<Vec<u8>>,
 }
 
@@ -457,7 +457,27 @@ pub fn build_xlsx(p: &XlsxParts) -> Vec<u8> {
 /// A workbook built from fragments, through the whole per-file pipeline.
 pub fn xlsx_zip(p: &XlsxParts) {
     let bytes = build_xlsx(p);
-    run_guarded(|| read_file("財政課_報告_20241105.xlsx", &bytes));
+    run_guarded(|| {
+        read_file("財政課_報告_20241105.xlsx", &bytes);
+        unpacked_reads_the_same(&bytes);
+    });
+}
+
+/// The copy the guard hands to calamine (parts stored, theme left out) reads as the
+/// file itself does, whenever the file reads at all.
+fn unpacked_reads_the_same(bytes: &[u8]) {
+    use shukei::ingest::{excel, guard};
+    let mut copy = Vec::new();
+    let Ok(inspected) = guard::inspect_for_reading(bytes, "a.xlsx", &LIMITS, &mut copy) else {
+        return;
+    };
+    if !inspected.unpacked {
+        return;
+    }
+    let read = |b: &[u8]| excel::read_workbook(b, inspected.format, inspected.markup, &LIMITS);
+    if let Ok(original) = read(bytes) {
+        assert_eq!(read(&copy), Ok(original), "the unpacked copy reads differently");
+    }
 }
 
 /// The names of the targets, for the stable runner.

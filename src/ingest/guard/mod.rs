@@ -11,6 +11,10 @@
 //! cell limit before allocating for it); the guard checks the zip's declared sizes and
 //! ratios and each part's declared counts. For xlsb, xls and ods, which calamine reads
 //! into a range sized by the cells' positions, the guard scans the cell records.
+//!
+//! The xlsx parts the guard inflates (sheets, shared strings) are kept, in a copy of
+//! the zip that stores them, and calamine reads that copy (module `unpack`): each part is
+//! inflated once per run instead of twice.
 
 use std::io::{Cursor, Read};
 
@@ -20,6 +24,7 @@ use super::grid::Format;
 
 mod ods;
 mod scan;
+mod unpack;
 mod xls;
 mod xlsb;
 mod xlsx;
@@ -27,6 +32,7 @@ mod xlsx;
 use ods::*;
 use scan::*;
 pub(crate) use scan::{check_area, check_grid};
+use unpack::*;
 use xls::*;
 use xlsb::*;
 use xlsx::*;
@@ -65,9 +71,6 @@ impl Default for Limits {
 pub struct Markup {
     pub merges: bool,
     pub drawings: bool,
-    /// In an xlsx, the offset of the last byte of the theme part's name in the zip's
-    /// central directory (see [`hide_theme`]).
-    pub theme_name_end: Option<usize>,
 }
 
 impl Markup {
@@ -75,13 +78,11 @@ impl Markup {
     pub const ALL: Markup = Markup {
         merges: true,
         drawings: false,
-        theme_name_end: None,
     };
     /// Nothing worth a second parse.
     pub const NONE: Markup = Markup {
         merges: false,
         drawings: false,
-        theme_name_end: None,
     };
 }
 
@@ -157,6 +158,37 @@ pub fn inspect(
     file_name: &str,
     limits: &Limits,
 ) -> Result<(Format, Markup), Rejection> {
+    inspect_for_reading(bytes, file_name, limits, &mut Vec::new()).map(|i| (i.format, i.markup))
+}
+
+/// What [`inspect_for_reading`] learnt about a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inspected {
+    pub format: Format,
+    pub markup: Markup,
+    /// An xlsx was rebuilt, with the parts the guard inflated stored, into the buffer
+    /// given to [`inspect_for_reading`], for calamine to read instead of the file
+    /// (module `unpack`).
+    pub unpacked: bool,
+}
+
+/// [`inspect`], keeping the xlsx parts it inflated for the reader, in `copy` (a buffer
+/// kept from an earlier file, so that its pages are not faulted in again; its content
+/// is replaced).
+///
+/// # Errors
+/// A [`Rejection`] saying why the file must not be parsed.
+pub fn inspect_for_reading(
+    bytes: &[u8],
+    file_name: &str,
+    limits: &Limits,
+    copy: &mut Vec<u8>,
+) -> Result<Inspected, Rejection> {
+    let plain = |(format, markup)| Inspected {
+        format,
+        markup,
+        unpacked: false,
+    };
     if bytes.is_empty() {
         return Err(Rejection::Empty);
     }
@@ -168,10 +200,10 @@ pub fn inspect(
         )));
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        return check_zip(bytes, limits);
+        return check_zip(bytes, limits, copy);
     }
     if bytes.starts_with(&CFB_MAGIC) {
-        return check_cfb(bytes, limits).map(|f| (f, Markup::ALL));
+        return check_cfb(bytes, limits).map(|f| plain((f, Markup::ALL)));
     }
     if looks_like_html(bytes) {
         return Err(Rejection::Unreadable(
@@ -180,7 +212,7 @@ pub fn inspect(
     }
     let ext = extension(file_name);
     if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
-        return Ok((Format::Csv, Markup::NONE));
+        return Ok(plain((Format::Csv, Markup::NONE)));
     }
     if bytes.starts_with(b"PK") {
         return Err(Rejection::Unreadable(
@@ -211,12 +243,11 @@ fn looks_like_html(bytes: &[u8]) -> bool {
         || (head.starts_with("<?xml") && head.contains("<html"))
 }
 
-fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(Format, Markup), Rejection> {
+fn check_zip(bytes: &[u8], limits: &Limits, copy: &mut Vec<u8>) -> Result<Inspected, Rejection> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| Rejection::Unreadable(format!("zip として壊れています（{e}）")))?;
     let mut total: u64 = 0;
     let mut names = Vec::with_capacity(archive.len());
-    let mut theme_name_end = None;
     for i in 0..archive.len() {
         let entry = archive
             .by_index_raw(i)
@@ -230,9 +261,6 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(Format, Markup), Rejectio
                 name,
                 size / packed.max(1)
             )));
-        }
-        if theme_name_end.is_none() && is_theme_part(&name) {
-            theme_name_end = name_end(bytes, entry.central_header_start(), entry.name_raw());
         }
         names.push(name);
     }
@@ -253,8 +281,15 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(Format, Markup), Rejectio
             "zip ですが Excel・ODS のブックではありません".to_string(),
         ));
     };
+    let mut unpacked = false;
     let mut markup = match format {
-        Format::Xlsx => check_xlsx_parts(&mut archive, limits)?,
+        Format::Xlsx => match unpack_xlsx(&mut archive, limits, copy)? {
+            Some(markup) => {
+                unpacked = true;
+                markup
+            }
+            None => check_xlsx_parts(&mut archive, limits)?,
+        },
         Format::Xlsb => {
             check_xlsb_parts(&mut archive, limits)?;
             Markup::ALL
@@ -266,10 +301,11 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(Format, Markup), Rejectio
         _ => Markup::ALL,
     };
     markup.drawings = names.iter().any(|n| is_drawing_entry(n));
-    if format == Format::Xlsx {
-        markup.theme_name_end = theme_name_end;
-    }
-    Ok((format, markup))
+    Ok(Inspected {
+        format,
+        markup,
+        unpacked,
+    })
 }
 
 /// Whether a zip entry is the theme part calamine reads (`xl/theme/theme1.xml`, matched
@@ -286,37 +322,6 @@ fn is_theme_part(name: &str) -> bool {
             .zip(PART)
             .all(|(&c, &p)| c.to_ascii_lowercase() == p || (c == b'\\' && p == b'/'))
     })
-}
-
-/// The offset of the last byte of an entry's name in its central directory header,
-/// when the name is found there (46 bytes of fixed fields precede it).
-fn name_end(bytes: &[u8], central_header_start: u64, name: &[u8]) -> Option<usize> {
-    let start = usize::try_from(central_header_start)
-        .ok()?
-        .checked_add(46)?;
-    let end = start.checked_add(name.len())?;
-    (!name.is_empty() && bytes.get(start..end) == Some(name)).then_some(end - 1)
-}
-
-/// A copy of an xlsx in which calamine no longer finds the theme part, when the guard
-/// saw one and the file is small.
-///
-/// calamine parses the theme on opening, only to resolve the colours of fonts, fills
-/// and borders, which shukei never reads (it reads number formats): 6 % of the CPU
-/// time of a batch of small workbooks. Without the part calamine takes the default
-/// Office colours. The name's last byte is changed in the central directory (`.xml` to
-/// `.xm_`), where calamine looks parts up; the zip reader finds an entry's data through
-/// the offset written beside the name, never through the name. Above 256 KiB copying
-/// the file costs about what the parse saves, and the file is read as it is.
-pub fn hide_theme(bytes: &[u8], markup: Markup) -> Option<Vec<u8>> {
-    const LARGEST_COPIED: usize = 256 * 1024;
-    let at = markup.theme_name_end?;
-    if bytes.len() > LARGEST_COPIED {
-        return None;
-    }
-    let mut copy = bytes.to_vec();
-    *copy.get_mut(at)? = b'_';
-    Some(copy)
 }
 
 #[cfg(test)]

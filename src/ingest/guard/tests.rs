@@ -242,73 +242,180 @@ fn the_shared_strings_part_is_found_in_any_spelling() {
     }
 }
 
+/// The entries of a zip: (name, method, size).
+fn entries(bytes: &[u8]) -> Vec<(String, zip::CompressionMethod, u64)> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let e = zip.by_index_raw(i).unwrap();
+            (e.name().unwrap().into_owned(), e.compression(), e.size())
+        })
+        .collect()
+}
+
 #[test]
-fn the_theme_is_hidden_from_calamine_and_nothing_read_changes() {
+fn an_unpacked_xlsx_stores_the_inflated_parts_and_reads_the_same() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/");
-    let names = [
-        "行政改革課_令和6年度実績.xlsx",             // a percent format
-        "行政改革課_指定管理施設利用者数_月別.xlsx", // merged cells
-        "人事課_コンプライアンス指標_R6.xlsx",
-    ];
-    for name in names {
-        let bytes = std::fs::read(format!("{dir}{name}")).unwrap();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !(name.ends_with(".xlsx") || name.ends_with(".xlsm")) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
         let limits = Limits::default();
-        let (format, markup) = inspect(&bytes, name, &limits).unwrap();
-        assert_eq!(format, Format::Xlsx, "{name}");
-        let hidden = hide_theme(&bytes, markup).expect(name);
-        let differing = (0..bytes.len()).filter(|&i| hidden[i] != bytes[i]).count();
-        assert_eq!((hidden.len(), differing), (bytes.len(), 1), "{name}");
-        let parts = |b: &[u8]| -> Vec<String> {
-            let zip = zip::ZipArchive::new(Cursor::new(b)).unwrap();
-            zip.file_names().map(|n| n.unwrap().into_owned()).collect()
-        };
-        assert!(parts(&bytes).contains(&"xl/theme/theme1.xml".to_string()));
-        assert!(!parts(&hidden).contains(&"xl/theme/theme1.xml".to_string()));
-        assert!(parts(&hidden).contains(&"xl/theme/theme1.xm_".to_string()));
+        let mut unpacked = Vec::new();
+        let inspected = inspect_for_reading(&bytes, &name, &limits, &mut unpacked).unwrap();
+        assert!(inspected.unpacked, "{name}");
+        seen += 1;
+        // the same entries in the same order, less the theme; sheets and shared
+        // strings stored, the rest as they were
+        let before = entries(&bytes);
+        let after = entries(&unpacked);
+        let kept: Vec<_> = before
+            .iter()
+            .filter(|(n, ..)| !is_theme_part(&n.to_ascii_lowercase()))
+            .collect();
+        assert_eq!(kept.len(), after.len(), "{name}");
+        for ((n, method, size), (n2, method2, size2)) in kept.into_iter().zip(&after) {
+            assert_eq!((n, size), (n2, size2), "{name}");
+            let inflated = n.ends_with("sharedStrings.xml") || n.contains("sheet");
+            let want = if inflated {
+                zip::CompressionMethod::Stored
+            } else {
+                *method
+            };
+            assert_eq!(*method2, want, "{name}: {n}");
+        }
         // every sheet reads the same, number formats and merged cells included
-        let read = |markup| crate::ingest::excel::read_workbook(&bytes, format, markup, &limits);
-        let kept = Markup {
-            theme_name_end: None,
-            ..markup
+        let read = |b: &[u8]| {
+            crate::ingest::excel::read_workbook(b, inspected.format, inspected.markup, &limits)
         };
-        assert_eq!(read(markup).unwrap(), read(kept).unwrap(), "{name}");
+        assert_eq!(read(&bytes).unwrap(), read(&unpacked).unwrap(), "{name}");
+        // the markup is what the checks on the file as it is find
+        let mut archive = zip::ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+        let checked = check_xlsx_parts(&mut archive, &limits).unwrap();
+        assert_eq!(checked.merges, inspected.markup.merges, "{name}");
+        // a buffer that held another copy is overwritten
+        let mut reused = b"PK\x03\x04 an earlier copy".to_vec();
+        assert!(
+            inspect_for_reading(&bytes, &name, &limits, &mut reused)
+                .unwrap()
+                .unpacked
+        );
+        assert_eq!(reused, unpacked, "{name}");
     }
-    let percent = std::fs::read(format!("{dir}{}", names[0])).unwrap();
-    let (format, markup) = inspect(&percent, names[0], &Limits::default()).unwrap();
-    let wb = crate::ingest::excel::read_workbook(&percent, format, markup, &Limits::default());
+    assert!(seen >= 10, "{seen} samples");
+    let percent = std::fs::read(format!("{dir}行政改革課_令和6年度実績.xlsx")).unwrap();
+    let mut copy = Vec::new();
+    let inspected = inspect_for_reading(&percent, "a.xlsx", &Limits::default(), &mut copy).unwrap();
+    assert!(inspected.unpacked);
+    let wb = crate::ingest::excel::read_workbook(
+        &copy,
+        Format::Xlsx,
+        inspected.markup,
+        &Limits::default(),
+    );
     assert!(wb
         .unwrap()
         .sheets
         .iter()
         .any(|s| !s.percent_cells.is_empty()));
-    // a workbook without a theme (as the xlsm sample) is read as it is
-    let plain = std::fs::read(format!("{dir}行政改革課_スマホ教室等実績_R6.xlsm")).unwrap();
-    let (_, markup) = inspect(&plain, "a.xlsm", &Limits::default()).unwrap();
-    assert_eq!(hide_theme(&plain, markup), None);
+}
+
+/// A zip written by the zip crate: (name, data, method).
+fn zip_of(parts: &[(&str, &[u8], zip::CompressionMethod)]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, data, method) in parts {
+        let options = zip::write::SimpleFileOptions::default().compression_method(*method);
+        w.start_file(*name, options).unwrap();
+        std::io::Write::write_all(&mut w, data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
 }
 
 #[test]
-fn a_theme_is_hidden_only_where_its_name_is_found() {
-    let (_, markup) = inspect(b"a,b\n", "x.csv", &Limits::default()).unwrap();
-    assert_eq!(hide_theme(b"a,b\n", markup), None);
-    // the central directory header's name, 46 bytes after its start
-    let mut header = vec![0u8; 46];
-    header.extend_from_slice(b"xl/theme/theme1.xml");
-    assert_eq!(
-        name_end(&header, 0, b"xl/theme/theme1.xml"),
-        Some(header.len() - 1)
-    );
-    assert_eq!(name_end(&header, 1, b"xl/theme/theme1.xml"), None);
-    assert_eq!(name_end(&header, 0, b"xl/theme/theme2.xml"), None);
-    assert_eq!(name_end(&header, u64::MAX, b"x"), None);
-    assert_eq!(name_end(&header, 0, b""), None);
-    // a large file is read as it is: the copy would cost what the parse saves
-    let at_start = Markup {
-        theme_name_end: Some(0),
-        ..Markup::NONE
+fn unusual_xlsx_files_are_read_as_they_are() {
+    use zip::CompressionMethod::{Deflated, Stored};
+    let workbook: &[u8] =
+        br#"<workbook><sheets><sheet name="a" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    let sheet: &[u8] =
+        br#"<worksheet><sheetData/><mergeCells><mergeCell ref="A1:B1"/></mergeCells></worksheet>"#;
+    let limits = Limits::default();
+    let unpack = |bytes: &[u8], max: u64| {
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut copy = Vec::new();
+        unpack_with(&mut archive, &limits, &mut copy, max)
+            .unwrap()
+            .map(|markup| (markup, copy))
     };
-    assert_eq!(hide_theme(b"l...", at_start), Some(b"_...".to_vec()));
-    assert_eq!(hide_theme(&vec![b'l'; 300 * 1024], at_start), None);
+    let plain = zip_of(&[
+        ("xl/workbook.xml", workbook, Deflated),
+        ("xl/worksheets/sheet1.xml", sheet, Deflated),
+    ]);
+    let (markup, copy) = unpack(&plain, UNPACKED_MAX).unwrap();
+    assert!(markup.merges);
+    assert_eq!(
+        entries(&copy),
+        vec![
+            (
+                "xl/workbook.xml".to_string(),
+                Deflated,
+                workbook.len() as u64
+            ),
+            (
+                "xl/worksheets/sheet1.xml".to_string(),
+                Stored,
+                sheet.len() as u64
+            ),
+        ]
+    );
+    let mut zip = zip::ZipArchive::new(Cursor::new(&copy[..])).unwrap();
+    let mut text = Vec::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_end(&mut text)
+        .unwrap();
+    assert_eq!(text, sheet);
+    // more to inflate than the cap
+    assert!(unpack(&plain, sheet.len() as u64 - 1).is_none());
+    assert!(unpack(&plain, sheet.len() as u64).is_some());
+    // a name that is not ASCII
+    let named = zip_of(&[
+        ("xl/workbook.xml", workbook, Deflated),
+        ("xl/worksheets/シート.xml", sheet, Deflated),
+    ]);
+    assert!(unpack(&named, UNPACKED_MAX).is_none());
+    // a method other than stored and deflate
+    let bzip = zip_of(&[("xl/workbook.xml", workbook, Stored)]);
+    let mut odd = bzip.clone();
+    for at in memchr::memmem::find_iter(&bzip, b"PK").collect::<Vec<_>>() {
+        // the method field: 8 bytes into a local header, 10 into a central one
+        match bzip.get(at + 2..at + 4) {
+            Some([3, 4]) => odd[at + 8] = 12,
+            Some([1, 2]) => odd[at + 10] = 12,
+            _ => {}
+        }
+    }
+    assert!(zip::ZipArchive::new(Cursor::new(&odd[..])).is_ok());
+    assert!(unpack(&odd, UNPACKED_MAX).is_none());
+    // the shared strings' declared count is still checked
+    let hostile = zip_of(&[
+        ("xl/workbook.xml", workbook, Deflated),
+        (
+            "xl/sharedStrings.xml",
+            br#"<sst count="1" uniqueCount="999999999999"><si><t>a</t></si></sst>"#,
+            Deflated,
+        ),
+    ]);
+    let mut archive = zip::ZipArchive::new(Cursor::new(&hostile[..])).unwrap();
+    let got = unpack_with(&mut archive, &limits, &mut Vec::new(), UNPACKED_MAX);
+    assert_eq!(got.err().map(|r| r.code()), Some("E-FILE-LIMIT"));
+}
+
+#[test]
+fn the_theme_part_is_named_as_calamine_names_it() {
     assert!(is_theme_part("xl/theme/theme1.xml"));
     assert!(is_theme_part("XL\\Theme\\THEME1.XML"));
     assert!(!is_theme_part("xl/theme/theme2.xml"));

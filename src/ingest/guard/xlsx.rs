@@ -10,6 +10,9 @@
 //! first tag is read here, and the sheet parts are inflated, not tokenised, until a
 //! merged cell is found. The other parts (theme, styles, relationships, properties) are
 //! left to calamine: inflating each of them here was a tenth of reading a small file.
+//!
+//! Most workbooks do not come here: [`super::unpack`] inflates the same parts once and
+//! hands them to calamine stored. This is the way for the others (see there).
 
 use super::*;
 
@@ -113,7 +116,7 @@ pub(super) fn check_shared_strings(
 /// Whether a part may be a worksheet with merged cells. Only a hint (merged cells
 /// missed in an oddly named part cost the reading of merged headings, never safety):
 /// Excel, LibreOffice and the Python writers all name them `xl/worksheets/sheetN.xml`.
-fn may_hold_merges(normalized: &str) -> bool {
+pub(super) fn may_hold_merges(normalized: &str) -> bool {
     normalized.contains("sheet")
 }
 

@@ -1,0 +1,278 @@
+//! xlsx: the parts the guard has to inflate anyway (sheets, shared strings), handed on
+//! to calamine inflated.
+//!
+//! The guard reads the shared strings' first tag and searches the sheet parts for
+//! merged cells; calamine then inflated the same parts again. Here the guard inflates
+//! each of them once, into a copy of the zip that stores them (method 0), and checks
+//! them there; calamine reads the copy. The other parts are copied as they are
+//! (compressed), except the theme, which calamine would parse only for colours (see
+//! [`super::hide_theme`]). Anything unusual (an encrypted or non-ASCII entry, a method
+//! other than stored or deflate, more inflated bytes than [`UNPACKED_MAX`]) leaves the
+//! file to [`super::check_xlsx_parts`] and calamine as it is.
+//!
+//! The copy is a plain zip written here: local headers without extra fields, sizes in
+//! the headers (no data descriptors), the central directory and its end record. Each
+//! entry keeps its name, method and CRC (the zip crate checked the inflated bytes
+//! against that CRC on the way).
+
+use super::*;
+
+/// Most inflated bytes a workbook is unpacked with; a larger one is read as it is.
+/// Inflating a 16 MB detail sheet twice cost more than the copy (20 files of 50,000 rows).
+pub(super) const UNPACKED_MAX: u64 = 64 * 1024 * 1024;
+
+/// Writes the workbook with its sheets and shared strings stored into `out` (replacing
+/// what it held) and gives what the guard learnt on the way; `None` to check and read
+/// the file as it is (`out` then holds nothing to read).
+///
+/// # Errors
+/// A [`Rejection`] when a part cannot be inflated or the shared strings declare more
+/// than the limits allow, as [`super::check_xlsx_parts`] gives them.
+pub(super) fn unpack_xlsx(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+    out: &mut Vec<u8>,
+) -> Result<Option<Markup>, Rejection> {
+    unpack_with(archive, limits, out, UNPACKED_MAX)
+}
+
+/// [`unpack_xlsx`] with at most `max` inflated bytes.
+pub(super) fn unpack_with(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+    out: &mut Vec<u8>,
+    max: u64,
+) -> Result<Option<Markup>, Rejection> {
+    let Some(plan) = plan(archive, max)? else {
+        return Ok(None);
+    };
+    out.clear();
+    out.reserve(plan.capacity);
+    let mut central = Vec::new();
+    let mut count: u16 = 0;
+    let mut markup = Markup::NONE;
+    let mut inflated: u64 = 0;
+    for (i, kind) in plan.parts.iter().enumerate() {
+        let offset = out.len();
+        let meta = match kind {
+            Part::Dropped => continue,
+            Part::Copied => {
+                let mut entry = archive.by_index_raw(i).map_err(broken)?;
+                let meta = Entry::of(&entry, offset);
+                write_local(out, &meta);
+                let start = out.len();
+                if entry.read_to_end(out).is_err() || (out.len() - start) as u64 != meta.compressed
+                {
+                    return Ok(None);
+                }
+                meta
+            }
+            Part::Inflated { strings } => {
+                let entry = archive.by_index(i).map_err(broken)?;
+                let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+                let mut meta = Entry::of(&entry, offset);
+                meta.method = STORED;
+                write_local(out, &meta);
+                let start = out.len();
+                let room = max.saturating_sub(inflated);
+                let mut reader = entry.take(room.saturating_add(1));
+                reader.read_to_end(out).map_err(|e| {
+                    Rejection::Unreadable(format!("{name} を展開できません（{e}）"))
+                })?;
+                let part = out.get(start..).unwrap_or_default();
+                if part.len() as u64 > room {
+                    return Ok(None);
+                }
+                inflated += part.len() as u64;
+                if *strings {
+                    let head = part.get(..STRINGS_HEAD).unwrap_or(part);
+                    check_shared_strings(head, part.len() > STRINGS_HEAD, &name, limits)?;
+                }
+                markup.merges |= !*strings && memmem::find(part, b"mergeCell").is_some();
+                meta.compressed = part.len() as u64;
+                meta.size = part.len() as u64;
+                patch_sizes(out, offset, &meta);
+                meta
+            }
+        };
+        write_central(&mut central, &meta);
+        count += 1;
+    }
+    let Ok(central_offset) = u32::try_from(out.len()) else {
+        return Ok(None);
+    };
+    let Ok(central_len) = u32::try_from(central.len()) else {
+        return Ok(None);
+    };
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[0; 4]); // this disk, the disk where the directory starts
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&central_len.to_le_bytes());
+    out.extend_from_slice(&central_offset.to_le_bytes());
+    out.extend_from_slice(&[0; 2]); // no comment
+    Ok(Some(markup))
+}
+
+/// How much of the shared strings [`check_shared_strings`] reads its tag from (as
+/// [`super::check_xlsx_parts`]).
+const STRINGS_HEAD: usize = 64 * 1024;
+
+const STORED: u16 = 0;
+const DEFLATED: u16 = 8;
+
+/// What becomes of each entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Inflated and stored: the shared strings, or a part that may hold merged cells.
+    Inflated { strings: bool },
+    /// Copied compressed.
+    Copied,
+    /// Left out (the theme).
+    Dropped,
+}
+
+struct Plan {
+    parts: Vec<Part>,
+    /// The copy's size as declared (inflated parts at their declared size).
+    capacity: usize,
+}
+
+/// Decides per entry, or `None` when the file is better read as it is.
+fn plan(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, max: u64) -> Result<Option<Plan>, Rejection> {
+    if archive.len() >= usize::from(u16::MAX) {
+        return Ok(None);
+    }
+    let mut parts = Vec::with_capacity(archive.len());
+    let mut inflated: u64 = 0;
+    let mut capacity: u64 = 22;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(broken)?;
+        let name = entry.name_raw();
+        let method = method(&entry);
+        if entry.encrypted() || !name.is_ascii() || method.is_none() {
+            return Ok(None);
+        }
+        let normalized = String::from_utf8_lossy(name)
+            .replace('\\', "/")
+            .to_ascii_lowercase();
+        let part = if is_theme_part(&normalized) {
+            Part::Dropped
+        } else if normalized.ends_with("sharedstrings.xml") {
+            Part::Inflated { strings: true }
+        } else if may_hold_merges(&normalized) {
+            Part::Inflated { strings: false }
+        } else {
+            Part::Copied
+        };
+        let header = 30 + 46 + name.len() as u64;
+        capacity = capacity.saturating_add(header);
+        match part {
+            Part::Inflated { .. } => {
+                inflated = inflated.saturating_add(entry.size());
+                capacity = capacity.saturating_add(entry.size());
+            }
+            Part::Copied => capacity = capacity.saturating_add(entry.compressed_size()),
+            Part::Dropped => {}
+        }
+        parts.push(part);
+    }
+    if inflated > max || capacity > u64::from(u32::MAX) {
+        return Ok(None);
+    }
+    Ok(Some(Plan {
+        parts,
+        capacity: usize::try_from(capacity).unwrap_or(0),
+    }))
+}
+
+fn broken(e: zip::result::ZipError) -> Rejection {
+    Rejection::Unreadable(format!("zip として壊れています（{e}）"))
+}
+
+/// The method's number, for the two this copy writes.
+fn method<R: Read>(entry: &zip::read::ZipFile<'_, R>) -> Option<u16> {
+    match entry.compression() {
+        zip::CompressionMethod::Stored => Some(STORED),
+        zip::CompressionMethod::Deflated => Some(DEFLATED),
+        _ => None,
+    }
+}
+
+/// One entry of the copy, as its headers give it.
+struct Entry {
+    name: Vec<u8>,
+    method: u16,
+    crc: u32,
+    compressed: u64,
+    size: u64,
+    /// Where its local header starts in the copy.
+    offset: usize,
+}
+
+impl Entry {
+    fn of<R: Read>(entry: &zip::read::ZipFile<'_, R>, offset: usize) -> Entry {
+        Entry {
+            name: entry.name_raw().to_vec(),
+            method: method(entry).unwrap_or(STORED),
+            crc: entry.crc32(),
+            compressed: entry.compressed_size(),
+            size: entry.size(),
+            offset,
+        }
+    }
+}
+
+/// Version 2.0, needed for deflate.
+const VERSION: u16 = 20;
+/// 1980-01-01, the earliest date a zip header holds.
+const DOS_DATE: u16 = 0x21;
+
+/// Sizes as the headers hold them (the plan keeps the whole copy under 4 GiB).
+fn u32_of(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn write_local(out: &mut Vec<u8>, e: &Entry) {
+    out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes()); // flags: none
+    out.extend_from_slice(&e.method.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes()); // time
+    out.extend_from_slice(&DOS_DATE.to_le_bytes());
+    out.extend_from_slice(&e.crc.to_le_bytes());
+    out.extend_from_slice(&u32_of(e.compressed).to_le_bytes());
+    out.extend_from_slice(&u32_of(e.size).to_le_bytes());
+    out.extend_from_slice(&(e.name.len() as u16).to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes()); // no extra field
+    out.extend_from_slice(&e.name);
+}
+
+/// Writes the sizes into the local header at `offset`, once the part is inflated.
+fn patch_sizes(out: &mut [u8], offset: usize, e: &Entry) {
+    let sizes = [u32_of(e.compressed), u32_of(e.size)];
+    for (k, size) in sizes.into_iter().enumerate() {
+        let at = offset + 18 + 4 * k;
+        if let Some(field) = out.get_mut(at..at + 4) {
+            field.copy_from_slice(&size.to_le_bytes());
+        }
+    }
+}
+
+fn write_central(out: &mut Vec<u8>, e: &Entry) {
+    out.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+    out.extend_from_slice(&VERSION.to_le_bytes()); // made by
+    out.extend_from_slice(&VERSION.to_le_bytes()); // needed
+    out.extend_from_slice(&0u16.to_le_bytes()); // flags
+    out.extend_from_slice(&e.method.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes()); // time
+    out.extend_from_slice(&DOS_DATE.to_le_bytes());
+    out.extend_from_slice(&e.crc.to_le_bytes());
+    out.extend_from_slice(&u32_of(e.compressed).to_le_bytes());
+    out.extend_from_slice(&u32_of(e.size).to_le_bytes());
+    out.extend_from_slice(&(e.name.len() as u16).to_le_bytes());
+    out.extend_from_slice(&[0; 12]); // extra, comment, disk, internal and external attributes
+    out.extend_from_slice(&u32_of(e.offset as u64).to_le_bytes());
+    out.extend_from_slice(&e.name);
+}
