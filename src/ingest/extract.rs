@@ -120,9 +120,10 @@ impl<'a> Extractor<'a> {
                 id_col.map(|c| sheet.get(row, c)),
             );
             let has_values = !values.is_empty();
+            // the ID cell first: short, and it tells the indicators apart
             let repeated = known
                 .iter()
-                .find(|(name, id, _)| has_values && (*name, *id) == cells)
+                .find(|(name, id, _)| has_values && *id == cells.1 && *name == cells.0)
                 .map(|(_, _, indicator)| *indicator);
             let found = self.findings.len();
             let indicator = repeated
