@@ -8,7 +8,7 @@
 //! department row listing a hundred file names (25 pages before the file table).
 
 use rust_xlsxwriter::{
-    ConditionalFormatCell, ConditionalFormatCellRule, Format, Worksheet, XlsxError,
+    ConditionalFormatCell, ConditionalFormatCellRule, Format, FormatBorder, Worksheet, XlsxError,
 };
 
 use super::style;
@@ -172,16 +172,23 @@ pub(super) fn write_files(sheet: &mut Worksheet, ctx: &Ctx) -> Result<(), XlsxEr
         sheet.write_with_format(header, col, t, &s.header)?;
     }
     let skipped = ctx.skipped_files();
+    let formats = FileFormats::new(s, streamed);
+    if streamed {
+        for (col, format) in (0u16..).zip(&formats.columns) {
+            sheet.set_column_format(col, format)?;
+        }
+    }
     let mut r = header;
     for (f, height) in files.iter().zip(heights) {
         r += 1;
-        write_file(sheet, ctx, r, f, skipped.contains(f.file.as_str()))?;
+        write_file(sheet, &formats, r, f, skipped.contains(f.file.as_str()))?;
         heights_set.set(sheet, r, height)?;
     }
     if r > header {
         sheet.autofilter(header, 0, r, 5)?;
     }
     if streamed {
+        style::border_rule(sheet, (header + 1, 0), (r, FILE_COLUMNS - 1))?;
         style::end_streamed_rows(sheet, r)?;
     }
     sheet.set_freeze_panes(header + 1, 0)?;
@@ -192,35 +199,86 @@ pub(super) fn write_files(sheet: &mut Worksheet, ctx: &Ctx) -> Result<(), XlsxEr
 /// Shown for a file whose department is not known.
 const UNKNOWN_DEPARTMENT: &str = "（課不明）";
 
+/// The columns of 読込ファイル.
+const FILE_COLUMNS: u16 = 6;
+
+/// The cell formats of 読込ファイル's columns (担当課, 読込, 値, エラー, 警告, ファイル).
+///
+/// In memory each cell carries its column's format. Streamed (from
+/// [`super::issues::LOW_MEMORY_ROWS`] files), the columns carry them without borders and
+/// the cells none (rust_xlsxwriter hashes a cell's whole format to number it), and one
+/// rule draws the borders, as on 検証結果; a file that could not be read keeps its
+/// red fill on the cell.
+struct FileFormats {
+    /// In memory: the cells' formats; streamed: the columns'.
+    columns: [Format; FILE_COLUMNS as usize],
+    streamed: bool,
+    failed: Format,
+}
+
+impl FileFormats {
+    fn new(s: &style::Styles, streamed: bool) -> FileFormats {
+        let columns = [&s.text, &s.center, &s.int, &s.int, &s.int, &s.wrap].map(|f| {
+            if streamed {
+                f.clone().set_border(FormatBorder::None)
+            } else {
+                f.clone()
+            }
+        });
+        let (fill, font) = style::severity_colors(crate::model::Severity::Error);
+        let failed = columns[1]
+            .clone()
+            .set_background_color(fill)
+            .set_font_color(font);
+        FileFormats {
+            columns,
+            streamed,
+            failed,
+        }
+    }
+
+    /// The format a cell of column `col` is written with; `None` when it takes its
+    /// column's.
+    fn cell(&self, col: u16) -> Option<&Format> {
+        (!self.streamed)
+            .then(|| self.columns.get(usize::from(col)))
+            .flatten()
+    }
+}
+
 fn write_file(
     sheet: &mut Worksheet,
-    ctx: &Ctx,
+    formats: &FileFormats,
     row: u32,
     f: &FileStatus,
     skipped: bool,
 ) -> Result<(), XlsxError> {
-    let s = &ctx.styles;
-    let failed_format;
-    let (read, read_format) = if skipped {
-        ("対象外", &s.center)
+    let read = if skipped {
+        "対象外"
     } else if f.failed {
-        let (fill, font) = style::severity_colors(crate::model::Severity::Error);
-        failed_format = s
-            .center
-            .clone()
-            .set_background_color(fill)
-            .set_font_color(font);
-        ("読込失敗", &failed_format)
+        "読込失敗"
     } else {
-        ("読込済", &s.center)
+        "読込済"
     };
     let dept = f.department.as_deref().unwrap_or(UNKNOWN_DEPARTMENT);
-    sheet.write_with_format(row, 0, dept, &s.text)?;
-    sheet.write_with_format(row, 1, read, read_format)?;
-    sheet.write_with_format(row, 2, f.values as f64, &s.int)?;
-    sheet.write_with_format(row, 3, f.errors as f64, &s.int)?;
-    sheet.write_with_format(row, 4, f.warnings as f64, &s.int)?;
-    sheet.write_with_format(row, 5, f.file.as_str(), &s.wrap)?;
+    let numbers = [f.values, f.errors, f.warnings];
+    let text = |sheet: &mut Worksheet, col: u16, text: &str| match formats.cell(col) {
+        Some(format) => sheet.write_with_format(row, col, text, format).map(|_| ()),
+        None => sheet.write(row, col, text).map(|_| ()),
+    };
+    text(sheet, 0, dept)?;
+    if f.failed && !skipped {
+        sheet.write_with_format(row, 1, read, &formats.failed)?;
+    } else {
+        text(sheet, 1, read)?;
+    }
+    for (col, n) in (2u16..).zip(numbers) {
+        match formats.cell(col) {
+            Some(format) => sheet.write_with_format(row, col, n as f64, format)?,
+            None => sheet.write(row, col, n as f64)?,
+        };
+    }
+    text(sheet, 5, f.file.as_str())?;
     Ok(())
 }
 

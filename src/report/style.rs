@@ -8,8 +8,8 @@
 //! Japanese text.
 
 use rust_xlsxwriter::{
-    ConditionalFormatCell, ConditionalFormatCellRule, Format, FormatAlign, FormatBorder, Workbook,
-    Worksheet, XlsxError,
+    ConditionalFormatCell, ConditionalFormatCellRule, ConditionalFormatFormula, Format,
+    FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
 use crate::evaluate::Grade;
@@ -379,6 +379,27 @@ fn most_common(values: impl Iterator<Item = u32>) -> Option<u32> {
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
         .map(|(v, _)| v)
+}
+
+/// A streamed table's borders: one rule over its cells, true for every one of them (its
+/// columns carry their formats without borders, see `status::FileFormats`; LibreOffice
+/// applies one rule to a cell, so no other rule may colour the range).
+///
+/// # Errors
+/// An invalid range.
+pub fn border_rule(
+    sheet: &mut Worksheet,
+    (first_row, first_col): (u32, u16),
+    (last_row, last_col): (u32, u16),
+) -> Result<(), XlsxError> {
+    if last_row < first_row {
+        return Ok(());
+    }
+    let rule = ConditionalFormatFormula::new()
+        .set_rule("=TRUE")
+        .set_format(Format::new().set_border(FormatBorder::Thin));
+    sheet.add_conditional_format(first_row, first_col, last_row, last_col, &rule)?;
+    Ok(())
 }
 
 /// Ends a sheet written in rust_xlsxwriter's low- or constant-memory mode whose last

@@ -10,7 +10,7 @@ use super::*;
 use crate::consolidate::Consolidated;
 use crate::model::{CellRef, Severity};
 use crate::pipeline::{run, Options};
-use crate::xlsx_parts::{cell_xf, sheet_parts, styles_xml, xf_entry};
+use crate::xlsx_parts::{cell_xf, sheet_parts, sheet_xml, styles_xml, xf_entry};
 
 fn meta(run_at: &str) -> ReportMeta {
     ReportMeta {
@@ -255,9 +255,9 @@ fn sources_read_as_the_planning_office_says_them() {
 fn table_cells_carry_their_formats_and_columns_show_nothing() {
     // Column formats are shown on every empty cell of the column (a border down to
     // row 1,048,576 around titles and blank rows): table cells are formatted one by
-    // one in memory. A streamed 検証結果 gives its columns the cells' formats without
-    // borders or fills (nothing an empty cell shows) and writes its cells without a
-    // format of their own.
+    // one in memory. A streamed 検証結果 or 読込ファイル gives its columns the cells'
+    // formats without borders or fills (nothing an empty cell shows) and writes its
+    // cells without a format of their own.
     let catalogue = Catalogue::builtin();
     let style = regex::Regex::new(r#"<col [^>]*style="(\d+)""#).unwrap();
     for n in [3, LOW_MEMORY_ROWS + 3] {
@@ -270,11 +270,15 @@ fn table_cells_carry_their_formats_and_columns_show_nothing() {
         assert!(cell_xf(&bytes, sheet::FILES, "F4").contains(r#"wrapText="1""#));
         assert!(cell_xf(&bytes, sheet::FILES, "B4").contains(r#"horizontal="center""#));
         let styles = styles_xml(&bytes);
+        let batch = [
+            sheet_xml(&bytes, sheet::ISSUES),
+            sheet_xml(&bytes, sheet::FILES),
+        ];
         for (part, xml) in sheet_parts(&bytes) {
             for found in style.captures_iter(&xml) {
                 assert!(
-                    n > LOW_MEMORY_ROWS && xml.contains(r#"$A2="エラー""#),
-                    "{part} (input: {n} findings): a column outside a streamed 検証結果 has a format"
+                    n > LOW_MEMORY_ROWS && batch.contains(&xml),
+                    "{part} (input: {n} findings): a column outside a streamed table has a format"
                 );
                 let xf = xf_entry(&styles, found[1].parse().unwrap());
                 assert!(
@@ -411,18 +415,50 @@ fn a_department_row_names_ten_files_and_counts_the_rest() {
 
 #[test]
 fn a_file_that_could_not_be_read_is_marked_in_red() {
+    // in memory and streamed (the cells then take their columns' formats, and a rule
+    // over the table draws the borders)
     let catalogue = Catalogue::builtin();
-    let mut result = findings_and_files(2);
-    if let Some(f) = result.files.get_mut(1) {
-        f.failed = true;
+    let rule = regex::Regex::new(
+        r#"<cfRule type="expression" dxfId="(\d+)"[^>]*><formula>TRUE</formula>"#,
+    )
+    .unwrap();
+    for (n, streamed) in [(2, false), (LOW_MEMORY_ROWS + 3, true)] {
+        let mut result = findings_and_files(n);
+        if let Some(f) = result.files.get_mut(1) {
+            f.failed = true;
+        }
+        let bytes = bytes(&catalogue, &result, "x");
+        let dumped = dump(&bytes);
+        let files = &dumped.iter().find(|(n, _)| n == sheet::FILES).unwrap().1;
+        assert_eq!(files[3][1], "読込済");
+        assert_eq!(files[4][1], "読込失敗");
+        assert_eq!(files[4][5], "f1.xlsx");
+        assert!(cell_xf(&bytes, sheet::FILES, "B4").contains(r#"fillId="0""#));
+        assert!(!cell_xf(&bytes, sheet::FILES, "B5").contains(r#"fillId="0""#));
+        for cell in ["A4", "B4", "C4", "F4"] {
+            let xf = cell_xf(&bytes, sheet::FILES, cell);
+            assert_eq!(
+                xf.contains(r#"borderId="0""#),
+                streamed,
+                "{n} files, {cell}: {xf}"
+            );
+        }
+        let xml = sheet_xml(&bytes, sheet::FILES);
+        let rules: Vec<usize> = rule
+            .captures_iter(&xml)
+            .map(|c| c[1].parse().unwrap())
+            .collect();
+        assert_eq!(rules.len(), usize::from(streamed), "{n} files");
+        if streamed {
+            assert!(
+                xml.contains(&format!(r#"sqref="A4:F{}""#, n + 3)),
+                "{n} files"
+            );
+            let styles = styles_xml(&bytes);
+            let dxf = styles.split("<dxf>").nth(rules[0] + 1).unwrap();
+            assert!(dxf.contains(r#"<left style="thin">"#), "{dxf}");
+        }
     }
-    let bytes = bytes(&catalogue, &result, "x");
-    let dumped = dump(&bytes);
-    let files = &dumped.iter().find(|(n, _)| n == sheet::FILES).unwrap().1;
-    assert_eq!(files[3][1], "読込済");
-    assert_eq!(files[4][1], "読込失敗");
-    assert!(cell_xf(&bytes, sheet::FILES, "B4").contains(r#"fillId="0""#));
-    assert!(!cell_xf(&bytes, sheet::FILES, "B5").contains(r#"fillId="0""#));
 }
 
 #[test]
