@@ -62,7 +62,11 @@ pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx, n: usize) -> Result<(), Xl
     style::set_widths(sheet, &widths)?;
     let file_width = widths[2];
     // Heights before the rows: a streamed sheet writes each row when the next begins.
-    let heights: Vec<f64> = findings.iter().map(|f| row_height(f, file_width)).collect();
+    let mut repeated = Repeated::default();
+    let heights: Vec<f64> = findings
+        .iter()
+        .map(|f| row_height(f, file_width, &mut repeated))
+        .collect();
     let heights_set = style::RowHeights::new(sheet, &heights, streamed, None);
     heights_set.fixed(sheet, 0, style::PLAIN_ROW_HEIGHT)?;
     let s = &ctx.styles;
@@ -101,10 +105,12 @@ pub(super) fn sheet_name(n: usize) -> String {
     style::continued_name(sheet::ISSUES, n)
 }
 
-/// Column widths; the file column fits the longest path up to a limit (one pass).
+/// Column widths; the file column fits the longest path up to a limit (one pass; a
+/// file's or sheet's findings follow each other, so a name equal to the one before is
+/// not measured again).
 fn widths(findings: &[Finding]) -> [f64; 8] {
-    let files = findings.iter().map(|f| &*f.at.file);
-    let sheets = findings.iter().filter_map(|f| f.at.sheet.as_deref());
+    let files = changed(findings.iter().map(|f| &*f.at.file));
+    let sheets = changed(findings.iter().filter_map(|f| f.at.sheet.as_deref()));
     [
         8.0,
         column_width(findings.iter().map(|f| f.code), 12.0, 30.0),
@@ -159,13 +165,49 @@ fn write_row(
     Ok(())
 }
 
-/// The height that shows a finding's wrapped cells whole.
-fn row_height(f: &Finding, file_width: f64) -> f64 {
-    style::wrapped_height(&[
-        (f.text(), MESSAGE_WIDTH),
-        (f.hint, HINT_WIDTH),
-        (&*f.at.file, file_width),
-    ])
+/// The texts that differ from the one before them.
+fn changed<'a>(texts: impl Iterator<Item = &'a str>) -> impl Iterator<Item = &'a str> {
+    let mut before: Option<&str> = None;
+    texts.filter(move |t| before.replace(t) != Some(t))
+}
+
+/// The lines of the texts 検証結果's rows repeat: a rule's fix hint (a few dozen
+/// distinct ones on thousands of rows) and the file of the findings before.
+#[derive(Default)]
+struct Repeated {
+    hints: Vec<(&'static str, usize)>,
+    file: Option<(std::sync::Arc<str>, usize)>,
+}
+
+impl Repeated {
+    fn hint_lines(&mut self, hint: &'static str) -> usize {
+        if let Some(&(_, lines)) = self.hints.iter().find(|(h, _)| std::ptr::eq(*h, hint)) {
+            return lines;
+        }
+        let lines = style::lines_needed(hint, HINT_WIDTH);
+        self.hints.push((hint, lines));
+        lines
+    }
+
+    fn file_lines(&mut self, file: &std::sync::Arc<str>, width: f64) -> usize {
+        match &self.file {
+            Some((f, lines)) if f == file => *lines,
+            _ => {
+                let lines = style::lines_needed(file, width);
+                self.file = Some((file.clone(), lines));
+                lines
+            }
+        }
+    }
+}
+
+/// The height that shows a finding's wrapped cells whole (as
+/// `style::wrapped_height(&[(text, MESSAGE_WIDTH), (hint, HINT_WIDTH), (file, file_width)])`).
+fn row_height(f: &Finding, file_width: f64, repeated: &mut Repeated) -> f64 {
+    let lines = style::lines_needed(f.text(), MESSAGE_WIDTH)
+        .max(repeated.hint_lines(f.hint))
+        .max(repeated.file_lines(&f.at.file, file_width));
+    style::height_of_lines(lines)
 }
 
 /// One formula rule per severity over the whole table: `=$A2="エラー"` fills the row;
@@ -186,4 +228,59 @@ fn severity_fills(sheet: &mut Worksheet, last: u32, borders: bool) -> Result<(),
         sheet.add_conditional_format(1, 0, last, (TITLES.len() - 1) as u16, &rule)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::CellRef;
+
+    #[test]
+    fn repeated_texts_give_the_heights_measured_each_time() {
+        let long = "とても長いフォルダ名/".repeat(12);
+        let files = [
+            "a.xlsx".to_string(),
+            format!("{long}b.xlsx"),
+            "a.xlsx".to_string(),
+        ];
+        let rules = [
+            crate::rules::VALUE_NONNUMERIC,
+            crate::rules::FILE_UNREADABLE,
+            crate::rules::MR_ERA_ONLY,
+        ];
+        let mut findings = Vec::new();
+        for (i, file) in files.iter().enumerate() {
+            let file: std::sync::Arc<str> = std::sync::Arc::from(file.as_str());
+            for (k, rule) in rules.iter().enumerate() {
+                let at = CellRef::cell(file.clone(), "入力", i as u32, k as u32);
+                let message = format!("{at}: {}", "値が読めません。".repeat(k * 5 + 1));
+                findings.push(rule.at(at, message));
+            }
+        }
+        let mut repeated = Repeated::default();
+        for width in [16.0, FILE_WIDTH_MAX] {
+            for f in &findings {
+                let want = style::wrapped_height(&[
+                    (f.text(), MESSAGE_WIDTH),
+                    (f.hint, HINT_WIDTH),
+                    (&*f.at.file, width),
+                ]);
+                assert_eq!(row_height(f, width, &mut repeated), want, "{}", f.text());
+            }
+            repeated.file = None; // another width, as on another sheet
+        }
+        let measured = [
+            column_width(findings.iter().map(|f| &*f.at.file), 16.0, FILE_WIDTH_MAX),
+            column_width(
+                findings.iter().filter_map(|f| f.at.sheet.as_deref()),
+                8.0,
+                20.0,
+            ),
+        ];
+        assert_eq!([widths(&findings)[2], widths(&findings)[3]], measured);
+        assert_eq!(
+            changed(["a", "a", "b", "a"].into_iter()).collect::<Vec<_>>(),
+            ["a", "b", "a"]
+        );
+    }
 }

@@ -220,9 +220,13 @@ pub fn wrapped_height(cells: &[(&str, f64)]) -> f64 {
         .iter()
         .map(|(text, width)| lines_needed(text, *width))
         .max()
-        .unwrap_or(1)
-        .max(1);
-    (lines as f64 * LINE_HEIGHT + 4.0).min(crate::width::MAX_ROW_HEIGHT)
+        .unwrap_or(1);
+    height_of_lines(lines)
+}
+
+/// The height of a row of `lines` lines ([`wrapped_height`]).
+pub fn height_of_lines(lines: usize) -> f64 {
+    (lines.max(1) as f64 * LINE_HEIGHT + 4.0).min(crate::width::MAX_ROW_HEIGHT)
 }
 
 /// Lines a text needs in a column of `width` characters (full-width counts 2).
