@@ -5,10 +5,12 @@
 //! merged cells; calamine then inflated the same parts again. Here the guard inflates
 //! each of them once, into a copy of the zip that stores them (method 0), and checks
 //! them there; calamine reads the copy. The other parts are copied as they are
-//! (compressed), except the theme, which calamine would parse only for colours (see
-//! [`super::hide_theme`]). Anything unusual (an encrypted or non-ASCII entry, a method
-//! other than stored or deflate, more inflated bytes than [`UNPACKED_MAX`]) leaves the
-//! file to [`super::check_xlsx_parts`] and calamine as it is.
+//! (compressed), except the theme, which calamine would parse only for the colours of
+//! fonts, fills and borders (6 % of a small batch's CPU in the tenth round); without
+//! it, calamine takes the default Office colours. Anything unusual (an encrypted or
+//! non-ASCII entry, a method other than stored or deflate, more inflated bytes than
+//! [`UNPACKED_MAX`]) leaves the file to [`super::check_xlsx_parts`] and calamine as it
+//! is.
 //!
 //! The copy is a plain zip written here: local headers without extra fields, sizes in
 //! the headers (no data descriptors), the central directory and its end record. Each
