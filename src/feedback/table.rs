@@ -9,8 +9,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use rust_xlsxwriter::{
-    Color, ConditionalFormatFormula, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet,
-    XlsxError,
+    Color, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
 };
 
 use crate::width::{display_width, fit_width, widest_line};
@@ -444,12 +443,8 @@ fn border_rule(sheet: &mut Worksheet, last: u32, columns: usize) -> Result<(), X
     if last <= HEADER_ROW || columns == 0 {
         return Ok(());
     }
-    let rule = ConditionalFormatFormula::new()
-        .set_rule("=TRUE")
-        .set_format(Format::new().set_border(FormatBorder::Thin));
     let last_col = u16::try_from(columns - 1).unwrap_or(u16::MAX);
-    sheet.add_conditional_format(HEADER_ROW + 1, 0, last, last_col, &rule)?;
-    Ok(())
+    crate::report::border_rule(sheet, (HEADER_ROW + 1, 0), (last, last_col))
 }
 
 fn write_row(

@@ -42,7 +42,7 @@ use crate::validate::Settings;
 
 pub use issues::LOW_MEMORY_ROWS;
 pub(crate) use style::{
-    continued_name, end_streamed_rows, sheet_part, sheets_for, thousands, RowHeights,
+    border_rule, continued_name, end_streamed_rows, sheet_part, sheets_for, thousands, RowHeights,
 };
 
 /// Facts about the run shown in the report.

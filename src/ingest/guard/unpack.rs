@@ -238,17 +238,23 @@ fn u32_of(n: u64) -> u32 {
 
 fn write_local(out: &mut Vec<u8>, e: &Entry) {
     out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+    write_fields(out, e);
+    out.extend_from_slice(&0u16.to_le_bytes()); // no extra field
+    out.extend_from_slice(&e.name);
+}
+
+/// The fields both headers hold, in their order: version needed, flags (none), method,
+/// time and date, CRC, sizes, the name's length.
+fn write_fields(out: &mut Vec<u8>, e: &Entry) {
     out.extend_from_slice(&VERSION.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes()); // flags: none
+    out.extend_from_slice(&0u16.to_le_bytes());
     out.extend_from_slice(&e.method.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes()); // time
+    out.extend_from_slice(&0u16.to_le_bytes());
     out.extend_from_slice(&DOS_DATE.to_le_bytes());
     out.extend_from_slice(&e.crc.to_le_bytes());
     out.extend_from_slice(&u32_of(e.compressed).to_le_bytes());
     out.extend_from_slice(&u32_of(e.size).to_le_bytes());
     out.extend_from_slice(&(e.name.len() as u16).to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes()); // no extra field
-    out.extend_from_slice(&e.name);
 }
 
 /// Writes the sizes into the local header at `offset`, once the part is inflated.
@@ -265,15 +271,7 @@ fn patch_sizes(out: &mut [u8], offset: usize, e: &Entry) {
 fn write_central(out: &mut Vec<u8>, e: &Entry) {
     out.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
     out.extend_from_slice(&VERSION.to_le_bytes()); // made by
-    out.extend_from_slice(&VERSION.to_le_bytes()); // needed
-    out.extend_from_slice(&0u16.to_le_bytes()); // flags
-    out.extend_from_slice(&e.method.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes()); // time
-    out.extend_from_slice(&DOS_DATE.to_le_bytes());
-    out.extend_from_slice(&e.crc.to_le_bytes());
-    out.extend_from_slice(&u32_of(e.compressed).to_le_bytes());
-    out.extend_from_slice(&u32_of(e.size).to_le_bytes());
-    out.extend_from_slice(&(e.name.len() as u16).to_le_bytes());
+    write_fields(out, e);
     out.extend_from_slice(&[0; 12]); // extra, comment, disk, internal and external attributes
     out.extend_from_slice(&u32_of(e.offset as u64).to_le_bytes());
     out.extend_from_slice(&e.name);
