@@ -461,22 +461,18 @@ fn write_row(
             number: None,
         };
         match value {
-            Value::Text(s) => match formats.get(key) {
-                Some(format) => sheet.write_string_with_format(r, col, s.as_ref(), format)?,
-                None => sheet.write_string(r, col, s.as_ref())?,
-            },
+            Value::Text(s) => {
+                crate::report::write_cell(sheet, r, col, s.as_ref(), formats.get(key))?
+            }
             Value::Number(n) => {
                 key.number = Some(if n.fract() == 0.0 {
                     "#,##0"
                 } else {
                     "#,##0.0###"
                 });
-                match formats.get(key) {
-                    Some(format) => sheet.write_number_with_format(r, col, *n, format)?,
-                    None => sheet.write_number(r, col, *n)?,
-                }
+                crate::report::write_cell(sheet, r, col, *n, formats.get(key))?;
             }
-        };
+        }
     }
     Ok(())
 }

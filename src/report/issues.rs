@@ -62,10 +62,10 @@ pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx, n: usize) -> Result<(), Xl
     style::set_widths(sheet, &widths)?;
     let file_width = widths[2];
     // Heights before the rows: a streamed sheet writes each row when the next begins.
-    let mut repeated = Repeated::default();
+    let mut repeated = Repeated::new(file_width);
     let heights: Vec<f64> = findings
         .iter()
-        .map(|f| row_height(f, file_width, &mut repeated))
+        .map(|f| row_height(f, &mut repeated))
         .collect();
     let heights_set = style::RowHeights::new(sheet, &heights, streamed, None);
     heights_set.fixed(sheet, 0, style::PLAIN_ROW_HEIGHT)?;
@@ -157,10 +157,8 @@ fn write_row(
         f.hint,
     ];
     for (col, text) in (0u16..).zip(cells) {
-        match formats.and_then(|formats| formats.get(usize::from(col))) {
-            Some(format) => sheet.write_with_format(row, col, text, format)?,
-            None => sheet.write(row, col, text)?,
-        };
+        let format = formats.and_then(|formats| formats.get(usize::from(col)));
+        style::write_cell(sheet, row, col, text, format.copied())?;
     }
     Ok(())
 }
@@ -172,14 +170,23 @@ fn changed<'a>(texts: impl Iterator<Item = &'a str>) -> impl Iterator<Item = &'a
 }
 
 /// The lines of the texts 検証結果's rows repeat: a rule's fix hint (a few dozen
-/// distinct ones on thousands of rows) and the file of the findings before.
-#[derive(Default)]
+/// distinct ones on thousands of rows) and the file of the findings before, in a file
+/// column `file_width` wide.
 struct Repeated {
+    file_width: f64,
     hints: Vec<(&'static str, usize)>,
     file: Option<(std::sync::Arc<str>, usize)>,
 }
 
 impl Repeated {
+    fn new(file_width: f64) -> Repeated {
+        Repeated {
+            file_width,
+            hints: Vec::new(),
+            file: None,
+        }
+    }
+
     fn hint_lines(&mut self, hint: &'static str) -> usize {
         if let Some(&(_, lines)) = self.hints.iter().find(|(h, _)| std::ptr::eq(*h, hint)) {
             return lines;
@@ -189,11 +196,11 @@ impl Repeated {
         lines
     }
 
-    fn file_lines(&mut self, file: &std::sync::Arc<str>, width: f64) -> usize {
+    fn file_lines(&mut self, file: &std::sync::Arc<str>) -> usize {
         match &self.file {
             Some((f, lines)) if f == file => *lines,
             _ => {
-                let lines = style::lines_needed(file, width);
+                let lines = style::lines_needed(file, self.file_width);
                 self.file = Some((file.clone(), lines));
                 lines
             }
@@ -203,10 +210,10 @@ impl Repeated {
 
 /// The height that shows a finding's wrapped cells whole (as
 /// `style::wrapped_height(&[(text, MESSAGE_WIDTH), (hint, HINT_WIDTH), (file, file_width)])`).
-fn row_height(f: &Finding, file_width: f64, repeated: &mut Repeated) -> f64 {
+fn row_height(f: &Finding, repeated: &mut Repeated) -> f64 {
     let lines = style::lines_needed(f.text(), MESSAGE_WIDTH)
         .max(repeated.hint_lines(f.hint))
-        .max(repeated.file_lines(&f.at.file, file_width));
+        .max(repeated.file_lines(&f.at.file));
     style::height_of_lines(lines)
 }
 
@@ -257,17 +264,16 @@ mod tests {
                 findings.push(rule.at(at, message));
             }
         }
-        let mut repeated = Repeated::default();
         for width in [16.0, FILE_WIDTH_MAX] {
+            let mut repeated = Repeated::new(width);
             for f in &findings {
                 let want = style::wrapped_height(&[
                     (f.text(), MESSAGE_WIDTH),
                     (f.hint, HINT_WIDTH),
                     (&*f.at.file, width),
                 ]);
-                assert_eq!(row_height(f, width, &mut repeated), want, "{}", f.text());
+                assert_eq!(row_height(f, &mut repeated), want, "{}", f.text());
             }
-            repeated.file = None; // another width, as on another sheet
         }
         let measured = [
             column_width(findings.iter().map(|f| &*f.at.file), 16.0, FILE_WIDTH_MAX),

@@ -42,7 +42,8 @@ use crate::validate::Settings;
 
 pub use issues::LOW_MEMORY_ROWS;
 pub(crate) use style::{
-    border_rule, continued_name, end_streamed_rows, sheet_part, sheets_for, thousands, RowHeights,
+    border_rule, continued_name, end_streamed_rows, sheet_part, sheets_for, thousands, write_cell,
+    RowHeights,
 };
 
 /// Facts about the run shown in the report.

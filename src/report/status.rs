@@ -261,25 +261,17 @@ fn write_file(
         "読込済"
     };
     let dept = f.department.as_deref().unwrap_or(UNKNOWN_DEPARTMENT);
-    let numbers = [f.values, f.errors, f.warnings];
-    let text = |sheet: &mut Worksheet, col: u16, text: &str| match formats.cell(col) {
-        Some(format) => sheet.write_with_format(row, col, text, format).map(|_| ()),
-        None => sheet.write(row, col, text).map(|_| ()),
-    };
-    text(sheet, 0, dept)?;
-    if f.failed && !skipped {
-        sheet.write_with_format(row, 1, read, &formats.failed)?;
+    let read_format = if f.failed && !skipped {
+        Some(&formats.failed)
     } else {
-        text(sheet, 1, read)?;
+        formats.cell(1)
+    };
+    style::write_cell(sheet, row, 0, dept, formats.cell(0))?;
+    style::write_cell(sheet, row, 1, read, read_format)?;
+    for (col, n) in (2u16..).zip([f.values, f.errors, f.warnings]) {
+        style::write_cell(sheet, row, col, n as f64, formats.cell(col))?;
     }
-    for (col, n) in (2u16..).zip(numbers) {
-        match formats.cell(col) {
-            Some(format) => sheet.write_with_format(row, col, n as f64, format)?,
-            None => sheet.write(row, col, n as f64)?,
-        };
-    }
-    text(sheet, 5, f.file.as_str())?;
-    Ok(())
+    style::write_cell(sheet, row, 5, f.file.as_str(), formats.cell(5))
 }
 
 /// The height that shows a file's wrapped path whole.

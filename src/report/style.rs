@@ -9,7 +9,7 @@
 
 use rust_xlsxwriter::{
     ConditionalFormatCell, ConditionalFormatCellRule, ConditionalFormatFormula, Format,
-    FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    FormatAlign, FormatBorder, IntoExcelData, Workbook, Worksheet, XlsxError,
 };
 
 use crate::evaluate::Grade;
@@ -383,6 +383,25 @@ fn most_common(values: impl Iterator<Item = u32>) -> Option<u32> {
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
         .map(|(v, _)| v)
+}
+
+/// Writes a cell with `format`, or, with `None`, without a format of its own (in a
+/// streamed table it then takes its column's: see [`border_rule`]).
+///
+/// # Errors
+/// A cell outside Excel's grid or a string over its length limit.
+pub fn write_cell(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    data: impl IntoExcelData,
+    format: Option<&Format>,
+) -> Result<(), XlsxError> {
+    match format {
+        Some(format) => sheet.write_with_format(row, col, data, format)?,
+        None => sheet.write(row, col, data)?,
+    };
+    Ok(())
 }
 
 /// A streamed table's borders: one rule over its cells, true for every one of them (its
