@@ -3,8 +3,9 @@
 //! Only called after [`super::guard::check`] accepted the bytes. Formula cells give their
 //! cached values; merged regions come from xlsx and xls (calamine has none for ods and
 //! xlsb), for an xlsx only when the guard saw `mergeCell` markup (calamine reads the
-//! whole sheet again for them). An xlsx usually arrives as the guard's copy, with its
-//! sheets and shared strings already inflated ([`super::guard::inspect_for_reading`]).
+//! sheet again up to them). An xlsx usually arrives as the guard's copy, with its
+//! sheets and shared strings already inflated and a sheet's merged cells moved to its
+//! start ([`super::guard::inspect_for_reading`]).
 //!
 //! An xlsx sheet is streamed through calamine's cell reader into the grid: values and
 //! formula cells in one pass, percent number formats from a second, light pass only

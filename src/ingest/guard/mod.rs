@@ -22,6 +22,7 @@ use memchr::memmem;
 
 use super::grid::Format;
 
+mod merges_first;
 mod ods;
 mod scan;
 mod unpack;

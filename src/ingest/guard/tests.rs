@@ -377,7 +377,12 @@ fn unusual_xlsx_files_are_read_as_they_are() {
         .unwrap()
         .read_to_end(&mut text)
         .unwrap();
-    assert_eq!(text, sheet);
+    // stored with its merged cells first, under a CRC of its own (the zip crate checks
+    // it at the end of the entry)
+    assert_eq!(
+        text,
+        br#"<worksheet><mergeCells><mergeCell ref="A1:B1"/></mergeCells><sheetData/></worksheet>"#
+    );
     // more to inflate than the cap
     assert!(unpack(&plain, sheet.len() as u64 - 1).is_none());
     assert!(unpack(&plain, sheet.len() as u64).is_some());
@@ -420,4 +425,53 @@ fn the_theme_part_is_named_as_calamine_names_it() {
     assert!(is_theme_part("XL\\Theme\\THEME1.XML"));
     assert!(!is_theme_part("xl/theme/theme2.xml"));
     assert!(!is_theme_part("xl/styles.xml"));
+}
+
+#[test]
+fn merged_cells_come_first_in_the_copy_and_read_the_same() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let merged = workbook.add_worksheet().set_name("指標").unwrap();
+    merged.write(0, 0, "見出し").unwrap();
+    merged
+        .merge_range(1, 0, 2, 0, "基本施策30", &Format::new())
+        .unwrap();
+    merged
+        .merge_range(1, 1, 1, 3, "令和6年度", &Format::new())
+        .unwrap();
+    merged.write(3, 1, 262).unwrap();
+    let plain = workbook.add_worksheet().set_name("備考").unwrap();
+    plain.write(0, 0, "mergeCells と書いた文字").unwrap();
+    let bytes = workbook.save_to_buffer().unwrap();
+
+    let limits = Limits::default();
+    let mut copy = Vec::new();
+    let inspected = inspect_for_reading(&bytes, "merged.xlsx", &limits, &mut copy).unwrap();
+    assert!(inspected.unpacked && inspected.markup.merges);
+    let mut zip = zip::ZipArchive::new(Cursor::new(&copy[..])).unwrap();
+    let mut sheet = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut sheet)
+        .unwrap();
+    let root = sheet.find("<worksheet").unwrap();
+    let after_root = root + sheet[root..].find('>').unwrap() + 1;
+    assert!(
+        sheet[after_root..].starts_with(r#"<mergeCells count="2">"#),
+        "{sheet}"
+    );
+    assert!(sheet.ends_with("</worksheet>") && sheet.matches("mergeCells").count() == 2);
+
+    let read = |b: &[u8]| {
+        crate::ingest::excel::read_workbook(b, inspected.format, inspected.markup, &limits).unwrap()
+    };
+    let (as_sent, from_copy) = (read(&bytes), read(&copy));
+    assert_eq!(as_sent, from_copy);
+    let regions: Vec<_> = from_copy.sheets[0]
+        .merges
+        .iter()
+        .map(|m| (m.first_row, m.first_col, m.last_row, m.last_col))
+        .collect();
+    assert_eq!(regions, [(1, 0, 2, 0), (1, 1, 1, 3)]);
+    assert!(from_copy.sheets[1].merges.is_empty());
 }
