@@ -64,6 +64,8 @@ fn locate(part: &[u8]) -> Option<Found> {
     // Where the next `mergeCells` lies in the bytes: a tag that ends before it is
     // none of ours, and is only followed through (most of a sheet).
     let mut next = pos + memmem::find(part.get(pos..)?, b"mergeCells")?;
+    // The same for `sheetData`, until calamine's cell reader would stop.
+    let mut next_data = find_from(part, pos, b"sheetData");
     let mut scan = Scan::default();
     loop {
         let lt = pos + part.get(pos..)?.iter().position(|&b| b == b'<')?;
@@ -72,17 +74,46 @@ fn locate(part: &[u8]) -> Option<Found> {
             return None;
         }
         pos = tag_end(part, lt + 1)? + 1;
+        let tag = part.get(lt..pos)?;
+        scan.open(tag)?;
+        if pos > next_data {
+            scan.sheet_data(tag, pos);
+            next_data = match scan.data {
+                Data::Closed(_) => usize::MAX,
+                _ => find_from(part, pos, b"sheetData"),
+            };
+        }
         if pos <= next && scan.root_end.is_some() && scan.start.is_none() {
             continue;
         }
-        match scan.tag(part.get(lt..pos)?, lt..pos)? {
-            Some(merges) => return checked(part, scan.root_end?, merges),
+        match scan.tag(tag, lt..pos)? {
+            Some(merges) => {
+                let root_end = scan.root_end?;
+                // what calamine's merge search read and its cell reader did not: the
+                // search stopped at errors there that the moved element skips
+                let unread = match scan.data {
+                    Data::Closed(end) if end <= merges.start => end,
+                    _ => root_end,
+                };
+                let between = part.get(unread..merges.start)?;
+                if std::str::from_utf8(between).is_err() || memchr(b'&', between).is_some() {
+                    return None;
+                }
+                return checked(part, root_end, merges);
+            }
             None if scan.start.is_none() && pos > next => {
                 next = pos + memmem::find(part.get(pos..)?, b"mergeCells")?;
             }
             None => {}
         }
     }
+}
+
+/// Where `needle` next lies from `pos`, or `usize::MAX`.
+fn find_from(part: &[u8], pos: usize, needle: &[u8]) -> usize {
+    part.get(pos..)
+        .and_then(|rest| memmem::find(rest, needle))
+        .map_or(usize::MAX, |i| pos + i)
 }
 
 /// The `>` that ends a tag whose text starts at `from`, outside quoted values (as
@@ -114,9 +145,62 @@ struct Scan {
     /// Tags open in the element, itself included. An element that closes more than it
     /// opens (or less) would change which tags are open after it, so it stays.
     depth: usize,
+    /// Tags open in the sheet (quick-xml's stack, which refuses an end tag with none).
+    open: usize,
+    /// Where calamine's cell reader is: before `<sheetData>`, in it, or past its end.
+    data: Data,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Data {
+    #[default]
+    Before,
+    In,
+    /// Past the end tag, which ends at this offset.
+    Closed(usize),
 }
 
 impl Scan {
+    /// Counts the open tags; `None` for an end tag with none open, which quick-xml
+    /// reports as an error.
+    fn open(&mut self, tag: &[u8]) -> Option<()> {
+        if tag.get(1) == Some(&b'/') {
+            self.open = self.open.checked_sub(1)?;
+        } else if tag.len() < 3 || tag.get(tag.len() - 2) != Some(&b'/') {
+            self.open += 1;
+        }
+        Some(())
+    }
+
+    /// Follows calamine's cell reader: it starts at the first `sheetData` start tag
+    /// and stops at the first `sheetData` end tag after it.
+    fn sheet_data(&mut self, tag: &[u8], end: usize) {
+        let inner = tag.get(1..tag.len().saturating_sub(1)).unwrap_or_default();
+        let (name, is_end, empty) = match inner.strip_prefix(b"/") {
+            Some(content) => (local(trim_end(content)), true, false),
+            None => {
+                let (content, empty) = match inner.strip_suffix(b"/") {
+                    Some(c) => (c, true),
+                    None => (inner, false),
+                };
+                let len = content
+                    .iter()
+                    .position(|&b| is_space(b))
+                    .unwrap_or(content.len());
+                (local(content.get(..len).unwrap_or_default()), false, empty)
+            }
+        };
+        if name != b"sheetData" {
+            return;
+        }
+        self.data = match (self.data, is_end) {
+            (Data::Before, false) if empty => Data::Closed(end),
+            (Data::Before, false) => Data::In,
+            (Data::In, true) => Data::Closed(end),
+            (data, _) => data,
+        };
+    }
+
     /// One whole tag (`<…>`, at `at`): `Some(Some(element))` at the end of the
     /// element, `None` when the sheet is better left as it is.
     fn tag(&mut self, tag: &[u8], at: Range<usize>) -> Option<Option<Range<usize>>> {
@@ -250,6 +334,21 @@ mod tests {
                 r#"<worksheet><c v='<mergeCells>'/><sheetData/></worksheet>"#,
                 None,
             ),
+            (
+                r#"<worksheet><c v="<mergeCells>"/><sheetData/></worksheet>"#,
+                None,
+            ),
+            // a `>` inside quotes does not end the tag, in either quotes
+            (
+                r#"<worksheet a='>' b=">"><sheetData/><mergeCells x='">'></mergeCells></worksheet>"#,
+                Some(
+                    r#"<worksheet a='>' b=">"><mergeCells x='">'></mergeCells><sheetData/></worksheet>"#,
+                ),
+            ),
+            (
+                r#"<worksheet><sheetData/><mergeCells x="'>"></mergeCells></worksheet>"#,
+                Some(r#"<worksheet><mergeCells x="'>"></mergeCells><sheetData/></worksheet>"#),
+            ),
             // the name in text, or a longer name, is not the element
             (
                 r#"<worksheet><t>mergeCells</t><mergeCellsX/></worksheet>"#,
@@ -307,6 +406,28 @@ mod tests {
                 r#"<worksheet><sheetData/><mergeCells><mergeCell ref="A&#49;:B1"/></mergeCells></worksheet>"#,
                 None,
             ),
+            // an end tag with nothing open is an error for quick-xml, and calamine's
+            // search stops there; so do errors between the cells and the element
+            (
+                r#"<worksheet><sheetData/></x></worksheet><mergeCells/>"#,
+                None,
+            ),
+            (
+                r#"<worksheet><sheetData/><a>&</a><mergeCells/></worksheet>"#,
+                None,
+            ),
+            (
+                r#"<worksheet><sheetData><c><t>&amp;</t></c></sheetData><mergeCells/></worksheet>"#,
+                Some(
+                    r#"<worksheet><mergeCells/><sheetData><c><t>&amp;</t></c></sheetData></worksheet>"#,
+                ),
+            ),
+            (
+                r#"<worksheet><x:sheetData/><a>&amp;</a><mergeCells/></worksheet>"#,
+                None,
+            ),
+            // no cells at all: everything before the element counts
+            (r#"<worksheet><a>&amp;</a><mergeCells/></worksheet>"#, None),
             // unfinished markup
             (
                 r#"<worksheet><sheetData/><mergeCells><mergeCell ref="A1"#,
