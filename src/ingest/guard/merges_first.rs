@@ -75,18 +75,24 @@ fn locate(part: &[u8]) -> Option<Found> {
         }
         pos = tag_end(part, lt + 1)? + 1;
         let tag = part.get(lt..pos)?;
-        scan.open(tag)?;
+        let kind = Kind::of(tag);
+        scan.open(kind)?;
+        let looked_at = pos > next || scan.root_end.is_none() || scan.start.is_some();
+        if pos <= next_data && !looked_at {
+            continue;
+        }
+        let name = local_name(tag, kind);
         if pos > next_data {
-            scan.sheet_data(tag, pos);
+            scan.sheet_data(name, kind, pos);
             next_data = match scan.data {
                 Data::Closed(_) => usize::MAX,
                 _ => find_from(part, pos, b"sheetData"),
             };
         }
-        if pos <= next && scan.root_end.is_some() && scan.start.is_none() {
+        if !looked_at {
             continue;
         }
-        match scan.tag(tag, lt..pos)? {
+        match scan.tag(name, kind, lt..pos)? {
             Some(merges) => {
                 let root_end = scan.root_end?;
                 // what calamine's merge search read and its cell reader did not: the
@@ -160,95 +166,105 @@ enum Data {
     Closed(usize),
 }
 
+/// What quick-xml makes of a tag (`<…>`): an end tag when it starts with `</`, else an
+/// empty element when it ends with `/>`, else a start tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Start,
+    Empty,
+    End,
+}
+
+impl Kind {
+    fn of(tag: &[u8]) -> Kind {
+        if tag.get(1) == Some(&b'/') {
+            Kind::End
+        } else if tag.len() >= 3 && tag.get(tag.len() - 2) == Some(&b'/') {
+            Kind::Empty
+        } else {
+            Kind::Start
+        }
+    }
+}
+
+/// A tag's local name: an end tag's text without white space after it, a start tag's
+/// up to white space, then what follows the first `:`.
+fn local_name(tag: &[u8], kind: Kind) -> &[u8] {
+    let inner = tag.get(1..tag.len().saturating_sub(1)).unwrap_or_default();
+    let name = match kind {
+        Kind::End => trim_end(inner.get(1..).unwrap_or_default()),
+        Kind::Start | Kind::Empty => {
+            let content = inner.strip_suffix(b"/").unwrap_or(inner);
+            let len = content
+                .iter()
+                .position(|&b| is_space(b))
+                .unwrap_or(content.len());
+            content.get(..len).unwrap_or_default()
+        }
+    };
+    local(name)
+}
+
 impl Scan {
     /// Counts the open tags; `None` for an end tag with none open, which quick-xml
     /// reports as an error.
-    fn open(&mut self, tag: &[u8]) -> Option<()> {
-        if tag.get(1) == Some(&b'/') {
-            self.open = self.open.checked_sub(1)?;
-        } else if tag.len() < 3 || tag.get(tag.len() - 2) != Some(&b'/') {
-            self.open += 1;
+    fn open(&mut self, kind: Kind) -> Option<()> {
+        match kind {
+            Kind::Start => self.open += 1,
+            Kind::Empty => {}
+            Kind::End => self.open = self.open.checked_sub(1)?,
         }
         Some(())
     }
 
     /// Follows calamine's cell reader: it starts at the first `sheetData` start tag
-    /// and stops at the first `sheetData` end tag after it.
-    fn sheet_data(&mut self, tag: &[u8], end: usize) {
-        let inner = tag.get(1..tag.len().saturating_sub(1)).unwrap_or_default();
-        let (name, is_end, empty) = match inner.strip_prefix(b"/") {
-            Some(content) => (local(trim_end(content)), true, false),
-            None => {
-                let (content, empty) = match inner.strip_suffix(b"/") {
-                    Some(c) => (c, true),
-                    None => (inner, false),
-                };
-                let len = content
-                    .iter()
-                    .position(|&b| is_space(b))
-                    .unwrap_or(content.len());
-                (local(content.get(..len).unwrap_or_default()), false, empty)
-            }
-        };
+    /// and stops at the first `sheetData` end tag after it (ending at `end`).
+    fn sheet_data(&mut self, name: &[u8], kind: Kind, end: usize) {
         if name != b"sheetData" {
             return;
         }
-        self.data = match (self.data, is_end) {
-            (Data::Before, false) if empty => Data::Closed(end),
-            (Data::Before, false) => Data::In,
-            (Data::In, true) => Data::Closed(end),
+        self.data = match (self.data, kind) {
+            (Data::Before, Kind::Empty) | (Data::In, Kind::End) => Data::Closed(end),
+            (Data::Before, Kind::Start) => Data::In,
             (data, _) => data,
         };
     }
 
-    /// One whole tag (`<…>`, at `at`): `Some(Some(element))` at the end of the
-    /// element, `None` when the sheet is better left as it is.
-    fn tag(&mut self, tag: &[u8], at: Range<usize>) -> Option<Option<Range<usize>>> {
-        let inner = tag.get(1..tag.len().saturating_sub(1))?;
-        if let Some(content) = inner.strip_prefix(b"/") {
+    /// One whole tag (at `at`): `Some(Some(element))` at the end of the element, `None`
+    /// when the sheet is better left as it is.
+    fn tag(&mut self, name: &[u8], kind: Kind, at: Range<usize>) -> Option<Option<Range<usize>>> {
+        match (self.root_end, self.start, kind) {
             // an end tag before the root's start tag is broken
-            self.root_end?;
-            let Some(from) = self.start else {
-                return Some(None);
-            };
-            return match local(trim_end(content)) {
-                // calamine's element ends at its first end tag
+            (None, _, Kind::End) => None,
+            // the root: a sheet, with content
+            (None, _, Kind::Empty) => None,
+            (None, _, Kind::Start) if name == b"mergeCells" => None,
+            (None, _, Kind::Start) => {
+                self.root_end = Some(at.end);
+                Some(None)
+            }
+            (Some(_), None, _) if name != b"mergeCells" => Some(None),
+            (Some(_), None, Kind::Empty) => Some(Some(at)),
+            (Some(_), None, Kind::Start) => {
+                self.start = Some(at.start);
+                self.depth = 1;
+                Some(None)
+            }
+            (Some(_), None, Kind::End) => Some(None),
+            // calamine's element ends at its first end tag
+            (Some(_), Some(from), Kind::End) => match name {
                 b"mergeCells" if self.depth == 1 => Some(Some(from..at.end)),
                 b"mergeCell" if self.depth > 1 => {
                     self.depth -= 1;
                     Some(None)
                 }
                 _ => None,
-            };
-        }
-        let (content, empty) = match inner.strip_suffix(b"/") {
-            Some(c) => (c, true),
-            None => (inner, false),
-        };
-        let name_len = content
-            .iter()
-            .position(|&b| is_space(b))
-            .unwrap_or(content.len());
-        let name = local(content.get(..name_len)?);
-        match (self.root_end, self.start) {
-            // the root: a sheet, with content
-            (None, _) if empty || name == b"mergeCells" => None,
-            (None, _) => {
-                self.root_end = Some(at.end);
+            },
+            (Some(_), Some(_), _) if name == b"mergeCell" || name == b"mergeCells" => {
+                self.depth += usize::from(kind == Kind::Start);
                 Some(None)
             }
-            (Some(_), None) if name == b"mergeCells" && empty => Some(Some(at)),
-            (Some(_), None) if name == b"mergeCells" => {
-                self.start = Some(at.start);
-                self.depth = 1;
-                Some(None)
-            }
-            (Some(_), None) => Some(None),
-            (Some(_), Some(_)) if name == b"mergeCell" || name == b"mergeCells" => {
-                self.depth += usize::from(!empty);
-                Some(None)
-            }
-            (Some(_), Some(_)) => None,
+            (Some(_), Some(_), _) => None,
         }
     }
 }
