@@ -7,7 +7,10 @@
 //! without the merge). In the guard's copy ([`super::unpack`]) the element is moved
 //! to just after the sheet's root tag, where calamine finds it at once; finding it
 //! here is a plain scan of the bytes (about 12 instructions a byte), and the copy
-//! gets a new CRC.
+//! gets a new CRC. Once one sheet of a workbook has merged cells, calamine looks for
+//! them in every sheet, and in a sheet without any it parsed to the end: such a sheet
+//! gets an empty element ([`NO_MERGES`]) after its root tag (it holds no
+//! `mergeCells`, so calamine's search over the original finds none either way).
 //!
 //! calamine reads the same cells and the same merged regions from the moved copy, by
 //! construction: it reads only the first `mergeCells` element, up to its first end tag;
@@ -46,21 +49,42 @@ struct Found {
     merges: Range<usize>,
 }
 
-fn locate(part: &[u8]) -> Option<Found> {
+/// An empty `mergeCells` element, for a sheet without merged cells in a workbook with
+/// some: calamine looks for them in every sheet once one has them, and without the
+/// element it parses the whole sheet to its end.
+pub(super) const NO_MERGES: &[u8] = b"<mergeCells/>";
+
+/// Where the start tag of a sheet's root (`worksheet`) ends, where [`NO_MERGES`] goes;
+/// `None` for anything else before it (see [`locate`]).
+pub(super) fn worksheet_root_end(part: &[u8]) -> Option<usize> {
+    let pos = after_prolog(part)?;
+    let lt = pos + part.get(pos..)?.iter().position(|&b| b == b'<')?;
+    if matches!(part.get(lt + 1)?, b'!' | b'?') {
+        return None;
+    }
+    let end = tag_end(part, lt + 1)? + 1;
+    let tag = part.get(lt..end)?;
+    let kind = Kind::of(tag);
+    (kind == Kind::Start && local_name(tag, kind) == b"worksheet").then_some(end)
+}
+
+/// Where the markup starts after a byte-order mark and the XML declaration.
+fn after_prolog(part: &[u8]) -> Option<usize> {
     let begin = if part.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {
         0
     };
-    let mut pos = begin;
     // the XML declaration, only as the very first markup
-    if part.get(begin..)?.starts_with(b"<?xml") {
-        let gt = begin + memchr(b'>', part.get(begin..)?)?;
-        if part.get(gt - 1) != Some(&b'?') {
-            return None;
-        }
-        pos = gt + 1;
+    if !part.get(begin..)?.starts_with(b"<?xml") {
+        return Some(begin);
     }
+    let gt = begin + memchr(b'>', part.get(begin..)?)?;
+    (part.get(gt - 1) == Some(&b'?')).then_some(gt + 1)
+}
+
+fn locate(part: &[u8]) -> Option<Found> {
+    let mut pos = after_prolog(part)?;
     // Where the next `mergeCells` lies in the bytes: a tag that ends before it is
     // none of ours, and is only followed through (most of a sheet).
     let mut next = pos + memmem::find(part.get(pos..)?, b"mergeCells")?;

@@ -454,13 +454,48 @@ fn merged_cells_come_first_in_the_copy_and_read_the_same() {
         .unwrap()
         .read_to_string(&mut sheet)
         .unwrap();
-    let root = sheet.find("<worksheet").unwrap();
-    let after_root = root + sheet[root..].find('>').unwrap() + 1;
+    let after_root = |sheet: &str| {
+        let root = sheet.find("<worksheet").unwrap();
+        root + sheet[root..].find('>').unwrap() + 1
+    };
     assert!(
-        sheet[after_root..].starts_with(r#"<mergeCells count="2">"#),
+        sheet[after_root(&sheet)..].starts_with(r#"<mergeCells count="2">"#),
         "{sheet}"
     );
     assert!(sheet.ends_with("</worksheet>") && sheet.matches("mergeCells").count() == 2);
+    // the other sheet, without merged cells, says so at its start
+    let mut other = String::new();
+    zip.by_name("xl/worksheets/sheet2.xml")
+        .unwrap()
+        .read_to_string(&mut other)
+        .unwrap();
+    assert!(
+        other[after_root(&other)..].starts_with("<mergeCells/><"),
+        "{other}"
+    );
+    assert_eq!(other.matches("mergeCells").count(), 1);
+    // a workbook without merged cells keeps its sheets as they are
+    let mut plain = Workbook::new();
+    plain.add_worksheet().write(0, 0, "見出し").unwrap();
+    plain.add_worksheet().write(0, 0, 1).unwrap();
+    let plain = plain.save_to_buffer().unwrap();
+    let mut plain_copy = Vec::new();
+    let inspected_plain =
+        inspect_for_reading(&plain, "plain.xlsx", &limits, &mut plain_copy).unwrap();
+    assert!(inspected_plain.unpacked && !inspected_plain.markup.merges);
+    let sheet_of = |bytes: &[u8], name: &str| {
+        let mut text = String::new();
+        zip::ZipArchive::new(Cursor::new(bytes))
+            .unwrap()
+            .by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    for name in ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"] {
+        assert_eq!(sheet_of(&plain, name), sheet_of(&plain_copy, name));
+    }
 
     let read = |b: &[u8]| {
         crate::ingest::excel::read_workbook(b, inspected.format, inspected.markup, &limits).unwrap()

@@ -51,8 +51,9 @@ pub(super) fn unpack_with(
     };
     out.clear();
     out.reserve(plan.capacity);
-    let mut central = Vec::new();
-    let mut count: u16 = 0;
+    let mut entries: Vec<Entry> = Vec::with_capacity(plan.parts.len());
+    // Sheets without merged cells: their entry, and where their root tag ends.
+    let mut bare: Vec<(usize, usize)> = Vec::new();
     let mut markup = Markup::NONE;
     let mut inflated: u64 = 0;
     for (i, kind) in plan.parts.iter().enumerate() {
@@ -95,6 +96,8 @@ pub(super) fn unpack_with(
                     if merges_first::move_merges_first(part) {
                         meta.crc = crc32fast::hash(part);
                     }
+                } else if let Some(root_end) = merges_first::worksheet_root_end(part) {
+                    bare.push((entries.len(), start + root_end));
                 }
                 meta.compressed = part.len() as u64;
                 meta.size = part.len() as u64;
@@ -102,9 +105,18 @@ pub(super) fn unpack_with(
                 meta
             }
         };
-        write_central(&mut central, &meta);
-        count += 1;
+        entries.push(meta);
     }
+    if markup.merges && !bare.is_empty() {
+        *out = with_no_merges(out, &mut entries, &bare);
+    }
+    let mut central = Vec::new();
+    for entry in &entries {
+        write_central(&mut central, entry);
+    }
+    let Ok(count) = u16::try_from(entries.len()) else {
+        return Ok(None);
+    };
     let Ok(central_offset) = u32::try_from(out.len()) else {
         return Ok(None);
     };
@@ -120,6 +132,46 @@ pub(super) fn unpack_with(
     out.extend_from_slice(&central_offset.to_le_bytes());
     out.extend_from_slice(&[0; 2]); // no comment
     Ok(Some(markup))
+}
+
+/// The copy written again with [`merges_first::NO_MERGES`] after the root tag of each
+/// sheet in `bare` (its entry, and where in `copy` its root tag ends), for a workbook
+/// with merged cells: calamine then finds the sheet has none at once instead of
+/// parsing it to its end. The entries' offsets, sizes and CRCs are brought up to date.
+fn with_no_merges(copy: &[u8], entries: &mut [Entry], bare: &[(usize, usize)]) -> Vec<u8> {
+    let added = merges_first::NO_MERGES.len();
+    let mut out = Vec::with_capacity(copy.len() + bare.len() * added);
+    let ends: Vec<usize> = entries
+        .iter()
+        .skip(1)
+        .map(|e| e.offset)
+        .chain([copy.len()])
+        .collect();
+    let mut bare = bare.iter().peekable();
+    for (i, (entry, end)) in entries.iter_mut().zip(ends).enumerate() {
+        let region = copy.get(entry.offset..end).unwrap_or_default();
+        let offset = out.len();
+        match bare.next_if(|(k, _)| *k == i) {
+            Some(&(_, at)) => {
+                let (head, rest) =
+                    region.split_at(at.saturating_sub(entry.offset).min(region.len()));
+                out.extend_from_slice(head);
+                out.extend_from_slice(merges_first::NO_MERGES);
+                out.extend_from_slice(rest);
+                let data_start = offset + 30 + entry.name.len();
+                entry.crc = crc32fast::hash(out.get(data_start..).unwrap_or_default());
+                entry.size += added as u64;
+                entry.compressed += added as u64;
+                entry.offset = offset;
+                patch_header(&mut out, offset, entry);
+            }
+            None => {
+                out.extend_from_slice(region);
+                entry.offset = offset;
+            }
+        }
+    }
+    out
 }
 
 /// How much of the shared strings [`check_shared_strings`] reads its tag from (as
