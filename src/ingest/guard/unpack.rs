@@ -158,7 +158,7 @@ fn with_no_merges(copy: &[u8], entries: &mut [Entry], bare: &[(usize, usize)]) -
                 out.extend_from_slice(head);
                 out.extend_from_slice(merges_first::NO_MERGES);
                 out.extend_from_slice(rest);
-                let data_start = offset + 30 + entry.name.len();
+                let data_start = offset + entry.local_header_len();
                 entry.crc = crc32fast::hash(out.get(data_start..).unwrap_or_default());
                 entry.size += added as u64;
                 entry.compressed += added as u64;
@@ -271,6 +271,11 @@ struct Entry {
 }
 
 impl Entry {
+    /// The length of its local header as [`write_local`] writes it.
+    fn local_header_len(&self) -> usize {
+        30 + self.name.len()
+    }
+
     fn of<R: Read>(entry: &zip::read::ZipFile<'_, R>, offset: usize) -> Entry {
         Entry {
             name: entry.name_raw().to_vec(),
