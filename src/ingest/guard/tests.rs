@@ -242,6 +242,18 @@ fn the_shared_strings_part_is_found_in_any_spelling() {
     }
 }
 
+/// One entry of a zip, inflated (the zip crate checks its CRC at the end).
+fn entry_text(bytes: &[u8], name: &str) -> String {
+    let mut text = String::new();
+    zip::ZipArchive::new(Cursor::new(bytes))
+        .unwrap()
+        .by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
 /// The entries of a zip: (name, method, size).
 fn entries(bytes: &[u8]) -> Vec<(String, zip::CompressionMethod, u64)> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
@@ -371,17 +383,10 @@ fn unusual_xlsx_files_are_read_as_they_are() {
             ),
         ]
     );
-    let mut zip = zip::ZipArchive::new(Cursor::new(&copy[..])).unwrap();
-    let mut text = Vec::new();
-    zip.by_name("xl/worksheets/sheet1.xml")
-        .unwrap()
-        .read_to_end(&mut text)
-        .unwrap();
-    // stored with its merged cells first, under a CRC of its own (the zip crate checks
-    // it at the end of the entry)
+    // stored with its merged cells first, under a CRC of its own
     assert_eq!(
-        text,
-        br#"<worksheet><mergeCells><mergeCell ref="A1:B1"/></mergeCells><sheetData/></worksheet>"#
+        entry_text(&copy, "xl/worksheets/sheet1.xml"),
+        r#"<worksheet><mergeCells><mergeCell ref="A1:B1"/></mergeCells><sheetData/></worksheet>"#
     );
     // more to inflate than the cap
     assert!(unpack(&plain, sheet.len() as u64 - 1).is_none());
@@ -448,12 +453,7 @@ fn merged_cells_come_first_in_the_copy_and_read_the_same() {
     let mut copy = Vec::new();
     let inspected = inspect_for_reading(&bytes, "merged.xlsx", &limits, &mut copy).unwrap();
     assert!(inspected.unpacked && inspected.markup.merges);
-    let mut zip = zip::ZipArchive::new(Cursor::new(&copy[..])).unwrap();
-    let mut sheet = String::new();
-    zip.by_name("xl/worksheets/sheet1.xml")
-        .unwrap()
-        .read_to_string(&mut sheet)
-        .unwrap();
+    let sheet = entry_text(&copy, "xl/worksheets/sheet1.xml");
     let after_root = |sheet: &str| {
         let root = sheet.find("<worksheet").unwrap();
         root + sheet[root..].find('>').unwrap() + 1
@@ -464,11 +464,7 @@ fn merged_cells_come_first_in_the_copy_and_read_the_same() {
     );
     assert!(sheet.ends_with("</worksheet>") && sheet.matches("mergeCells").count() == 2);
     // the other sheet, without merged cells, says so at its start
-    let mut other = String::new();
-    zip.by_name("xl/worksheets/sheet2.xml")
-        .unwrap()
-        .read_to_string(&mut other)
-        .unwrap();
+    let other = entry_text(&copy, "xl/worksheets/sheet2.xml");
     assert!(
         other[after_root(&other)..].starts_with("<mergeCells/><"),
         "{other}"
@@ -483,18 +479,8 @@ fn merged_cells_come_first_in_the_copy_and_read_the_same() {
     let inspected_plain =
         inspect_for_reading(&plain, "plain.xlsx", &limits, &mut plain_copy).unwrap();
     assert!(inspected_plain.unpacked && !inspected_plain.markup.merges);
-    let sheet_of = |bytes: &[u8], name: &str| {
-        let mut text = String::new();
-        zip::ZipArchive::new(Cursor::new(bytes))
-            .unwrap()
-            .by_name(name)
-            .unwrap()
-            .read_to_string(&mut text)
-            .unwrap();
-        text
-    };
     for name in ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"] {
-        assert_eq!(sheet_of(&plain, name), sheet_of(&plain_copy, name));
+        assert_eq!(entry_text(&plain, name), entry_text(&plain_copy, name));
     }
 
     let read = |b: &[u8]| {
