@@ -6,7 +6,7 @@
 //! whole run of the workbook half again as long (3.19 G instructions against 2.15 G
 //! without the merge). In the guard's copy ([`super::unpack`]) the element is moved
 //! to just after the sheet's root tag, where calamine finds it at once; finding it
-//! here is a plain scan of the bytes (about 12 instructions a byte), and the copy
+//! here is a plain scan of the bytes (about 15 instructions a byte), and the copy
 //! gets a new CRC. Once one sheet of a workbook has merged cells, calamine looks for
 //! them in every sheet, and in a sheet without any it parsed to the end: such a sheet
 //! gets an empty element ([`NO_MERGES`]) after its root tag (it holds no
