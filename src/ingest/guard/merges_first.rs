@@ -57,15 +57,10 @@ pub(super) const NO_MERGES: &[u8] = b"<mergeCells/>";
 /// Where the start tag of a sheet's root (`worksheet`) ends, where [`NO_MERGES`] goes;
 /// `None` for anything else before it (see [`locate`]).
 pub(super) fn worksheet_root_end(part: &[u8]) -> Option<usize> {
-    let pos = after_prolog(part)?;
-    let lt = pos + part.get(pos..)?.iter().position(|&b| b == b'<')?;
-    if matches!(part.get(lt + 1)?, b'!' | b'?') {
-        return None;
-    }
-    let end = tag_end(part, lt + 1)? + 1;
-    let tag = part.get(lt..end)?;
+    let at = next_tag(part, after_prolog(part)?)?;
+    let tag = part.get(at.clone())?;
     let kind = Kind::of(tag);
-    (kind == Kind::Start && local_name(tag, kind) == b"worksheet").then_some(end)
+    (kind == Kind::Start && local_name(tag, kind) == b"worksheet").then_some(at.end)
 }
 
 /// Where the markup starts after a byte-order mark and the XML declaration.
@@ -92,13 +87,10 @@ fn locate(part: &[u8]) -> Option<Found> {
     let mut next_data = find_from(part, pos, b"sheetData");
     let mut scan = Scan::default();
     loop {
-        let lt = pos + part.get(pos..)?.iter().position(|&b| b == b'<')?;
-        // a comment, CDATA, a DOCTYPE or a processing instruction
-        if matches!(part.get(lt + 1)?, b'!' | b'?') {
-            return None;
-        }
-        pos = tag_end(part, lt + 1)? + 1;
-        let tag = part.get(lt..pos)?;
+        let at = next_tag(part, pos)?;
+        let lt = at.start;
+        pos = at.end;
+        let tag = part.get(at)?;
         let kind = Kind::of(tag);
         scan.open(kind)?;
         let looked_at = pos > next || scan.root_end.is_none() || scan.start.is_some();
@@ -144,6 +136,16 @@ fn find_from(part: &[u8], pos: usize, needle: &[u8]) -> usize {
     part.get(pos..)
         .and_then(|rest| memmem::find(rest, needle))
         .map_or(usize::MAX, |i| pos + i)
+}
+
+/// The next tag from `pos` (`<` to `>`); `None` at the end of the part and for a
+/// comment, CDATA, a DOCTYPE or a processing instruction, which are left to calamine.
+fn next_tag(part: &[u8], pos: usize) -> Option<Range<usize>> {
+    let lt = pos + part.get(pos..)?.iter().position(|&b| b == b'<')?;
+    if matches!(part.get(lt + 1)?, b'!' | b'?') {
+        return None;
+    }
+    Some(lt..tag_end(part, lt + 1)? + 1)
 }
 
 /// The `>` that ends a tag whose text starts at `from`, outside quoted values (as
