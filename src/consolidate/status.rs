@@ -62,8 +62,10 @@ pub(super) fn file_statuses(
     values: &Values,
     findings: &[Finding],
 ) -> Vec<FileStatus> {
-    // (values, errors, warnings) per file name.
-    let mut counts: HashMap<&str, (usize, usize, usize)> = HashMap::with_capacity(subs.len());
+    // (values, errors, warnings) per file name. The paths are hashed twice per file and
+    // once per finding: foldhash rather than SipHash.
+    let mut counts: foldhash::HashMap<&str, (usize, usize, usize)> =
+        foldhash::HashMap::with_capacity_and_hasher(subs.len(), Default::default());
     for list in values.per_file() {
         if let Some(v) = list.get(0) {
             counts.entry(v.file()).or_default().0 += list.len();
