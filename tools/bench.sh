@@ -14,6 +14,8 @@
 # The corpus is cached in target/bench-corpus/ (regenerated when the generator
 # changes). Results: a Markdown table on stdout and in target/bench-results.md.
 set -euo pipefail
+# Decimal points in the timings (bash formats $EPOCHREALTIME by the locale).
+export LC_NUMERIC=C
 cd "$(dirname "$0")/.."
 
 SMALL=${SMALL:-2000}
@@ -58,20 +60,26 @@ OUT=target/bench-out
 rm -rf "$OUT" && mkdir -p "$OUT"
 
 # --- measuring --------------------------------------------------------------------
-# measure NAME CMD... → sets WALL (s) and RSS (MiB), the best of REPEAT runs (BEFORE:
-# a command run before each, untimed).
+# measure NAME CMD... → sets WALL (s, to the millisecond), RSS (MiB) and RSS_KB, the
+# best of REPEAT runs (BEFORE: a command run before each, untimed). The wall time is
+# taken around the run from bash's clock: GNU time's %e has 10 ms steps, which on the
+# small corpus (0.08 s for the floor) moved the ratio by up to 0.2. GNU time gives the
+# peak memory.
 measure() {
-    local name=$1 best_wall="" best_rss="" i
+    local name=$1 best_wall="" best_rss="" i start end w k
     shift
     for ((i = 0; i < REPEAT; i++)); do
         # The previous run's outputs (220 MB of values.csv on the large corpus) are
         # flushed first, so their writeback does not land in this run's time.
         sync
         if [ -n "${BEFORE:-}" ]; then "$BEFORE"; fi
+        start=$EPOCHREALTIME
         /usr/bin/time -f "%e %M" -o "$OUT/$name.time" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err" || true
+        end=$EPOCHREALTIME
+        w=$(awk "BEGIN{printf \"%.3f\", $end - $start}")
         # The last line (time prints "Command exited with non-zero status 1" first;
         # shukei exits 1 when the data has errors, which is a finished run).
-        read -r w k < <(tail -n 1 "$OUT/$name.time")
+        read -r _ k < <(tail -n 1 "$OUT/$name.time")
         if grep -q 'non-zero status [^1]' "$OUT/$name.time"; then
             echo "$name failed:" >&2
             tail -n 5 "$OUT/$name.err" >&2
@@ -79,11 +87,12 @@ measure() {
         fi
         if [ -z "$best_wall" ] || awk "BEGIN{exit !($w < $best_wall)}"; then
             best_wall=$w
-            best_rss=$((k / 1024))
+            best_rss=$k
         fi
     done
     WALL=$best_wall
-    RSS=$best_rss
+    RSS_KB=$best_rss
+    RSS=$((best_rss / 1024))
 }
 
 
@@ -100,7 +109,7 @@ run_set() { # LABEL DIR
     echo "== $label: $files files, $cells non-empty cells" >&2
     measure "shukei-$label" "$BIN" consolidate "$dir" -o "$OUT/shukei-$label.xlsx" \
         --export-dir "$OUT/shukei-$label" --quiet
-    R[$label.shukei.wall]=$WALL R[$label.shukei.rss]=$RSS
+    R[$label.shukei.wall]=$WALL R[$label.shukei.rss]=$RSS R[$label.shukei.rss_kb]=$RSS_KB
     measure "bare-$label" "$BARE" "$dir"
     R[$label.bare.wall]=$WALL R[$label.bare.rss]=$RSS
     R[$label.files]=$files R[$label.cells]=$cells
@@ -183,9 +192,8 @@ fi
         echo "pandas: $PANDAS_NOTE"
     fi
     echo
-    # Growth per added file: 0 would be flat (peak RSS is read in whole MiB, so the
-    # figure moves by about 0.7 KB per MiB between 500 and 2,000 files).
-    per_file=$(awk "BEGIN{ d = ${R[small.files]} - ${R[flat.files]}; if (d > 0) printf \"%.1f\", (${R[small.shukei.rss]} - ${R[flat.shukei.rss]}) * 1024 / d; else print \"-\" }")
+    # Growth per added file (KB, from the peaks in KB): 0 would be flat.
+    per_file=$(awk "BEGIN{ d = ${R[small.files]} - ${R[flat.files]}; if (d > 0) printf \"%.1f\", (${R[small.shukei.rss_kb]} - ${R[flat.shukei.rss_kb]}) / d; else print \"-\" }")
     echo "Feedback: ${R[small.files]} small files with --feedback-dir (${R[feedback.books]} department workbooks) ${R[feedback.wall]} s, ${R[feedback.rss]} MiB (without: ${R[small.shukei.wall]} s, ${R[small.shukei.rss]} MiB)."
     echo "Cold: ${R[small.files]} small files read with the page cache dropped before each run: $COLD_NOTE."
     echo "Memory flatness: ${R[flat.files]} small files ${R[flat.shukei.rss]} MiB, ${R[small.files]} small files ${R[small.shukei.rss]} MiB ($per_file KB more per added file)."
