@@ -7,7 +7,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::catalogue::Catalogue;
-use crate::consolidate::{Consolidated, FileValues, Status, ValueRow, Values};
+use crate::consolidate::{Consolidated, FileValues, ValueRow, Values};
 use crate::evaluate::Grade;
 use crate::ingest::grid::Number;
 use crate::model::{Period, Severity};
@@ -407,7 +407,7 @@ pub fn exit_code(c: &Consolidated) -> i32 {
 
 /// Builds the summary.
 pub fn summary(catalogue: &Catalogue, c: &Consolidated, outputs: Outputs) -> Summary {
-    let count = |s: Status| c.values.count(s);
+    let counts = c.values.status_counts();
     let (error, warning, info) = c.counts();
     let failed = c.files.iter().filter(|f| f.failed).count();
     Summary {
@@ -421,10 +421,10 @@ pub fn summary(catalogue: &Catalogue, c: &Consolidated, outputs: Outputs) -> Sum
         },
         values: ValueCounts {
             total: c.values.len(),
-            used: count(Status::Used),
-            superseded: count(Status::Superseded),
-            conflict: count(Status::Conflict),
-            rejected: count(Status::Rejected),
+            used: counts.used,
+            superseded: counts.superseded,
+            conflict: counts.conflict,
+            rejected: counts.rejected,
         },
         issues: IssueCounts {
             error,
@@ -467,6 +467,7 @@ pub fn summary_json(summary: &Summary) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::consolidate::Status;
     use crate::values::test_file;
 
     use crate::model::{CellRef, FiscalYear, Month, Record};

@@ -33,6 +33,15 @@ pub struct Values {
     len: usize,
 }
 
+/// The number of values of each [`Status`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatusCounts {
+    pub used: usize,
+    pub superseded: usize,
+    pub conflict: usize,
+    pub rejected: usize,
+}
+
 /// One file's values, packed (see the module's notes).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FileValues {
@@ -338,13 +347,21 @@ impl Values {
         self.files.iter().flat_map(FileValues::iter)
     }
 
-    /// The number of values with `status`: one pass over the packed lists (summary.json
-    /// counts four statuses of a million values at the end of a large run).
-    pub fn count(&self, status: Status) -> usize {
-        self.files
-            .iter()
-            .map(|list| list.rows.iter().filter(|r| r.status == status).count())
-            .sum()
+    /// The number of values of each status, in one pass over the packed lists
+    /// (summary.json's counts; a pass per status took 4–5 ms of a million values at the
+    /// end of a large run).
+    pub fn status_counts(&self) -> StatusCounts {
+        let mut counts = StatusCounts::default();
+        for row in self.files.iter().flat_map(|list| &list.rows) {
+            let slot = match row.status {
+                Status::Used => &mut counts.used,
+                Status::Superseded => &mut counts.superseded,
+                Status::Conflict => &mut counts.conflict,
+                Status::Rejected => &mut counts.rejected,
+            };
+            *slot += 1;
+        }
+        counts
     }
 
     /// Each file's values (a file without values gives an empty list).
@@ -486,14 +503,16 @@ mod tests {
         assert_eq!(statuses[4], Status::Conflict);
         assert_eq!(statuses.iter().filter(|s| **s == Status::Used).count(), 5);
         values.set_status(0, Status::Rejected);
-        let counts = [
-            Status::Used,
-            Status::Superseded,
-            Status::Conflict,
-            Status::Rejected,
-        ]
-        .map(|s| values.count(s));
-        assert_eq!(counts, [4, 0, 1, 1]);
+        let counts = values.status_counts();
+        assert_eq!(
+            counts,
+            StatusCounts {
+                used: 4,
+                superseded: 0,
+                conflict: 1,
+                rejected: 1
+            }
+        );
     }
 
     #[test]

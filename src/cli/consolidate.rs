@@ -155,14 +155,13 @@ pub fn run(args: Args) -> Result<ExitCode, Error> {
         .feedback_dir
         .as_deref()
         .map(|d| PathBuf::from(expand(d, result.period)));
-    let outputs = write_outputs(
+    let summary = write_outputs(
         &plan.catalogue,
         &result,
         &report,
         export_dir.as_deref(),
         feedback_dir.as_deref(),
     )?;
-    let summary = export::summary(&plan.catalogue, &result, outputs);
     let json = export::summary_json(&summary);
     match args.json.as_deref() {
         Some("-") => print!("{}", String::from_utf8_lossy(&json)),
@@ -192,7 +191,7 @@ fn write_outputs(
     report: &Path,
     export_dir: Option<&Path>,
     feedback_dir: Option<&Path>,
-) -> Result<Outputs, Error> {
+) -> Result<export::Summary, Error> {
     // The report, the feedback workbooks and the CSV exports only read the result:
     // they are written side by side (on a large run values.csv alone takes a second).
     // The exports go on a thread of their own, not on the pool: a pool thread waiting
@@ -223,16 +222,22 @@ fn write_outputs(
         feedback: feedback?.unwrap_or_default(),
         ..Outputs::default()
     };
+    let mut summary_path = None;
     if let (Some(dir), Some((values, issues, opendata))) = (export_dir, csv?) {
-        let summary_path = dir.join("summary.json");
+        let path = dir.join("summary.json");
         outputs.values_csv = Some(values);
         outputs.issues_csv = Some(issues);
         outputs.opendata_csv = Some(opendata);
-        outputs.summary_json = Some(summary_path.display().to_string());
-        let summary = export::summary(catalogue, result, outputs.clone());
-        write_atomic(&summary_path, &export::summary_json(&summary))?;
+        outputs.summary_json = Some(path.display().to_string());
+        summary_path = Some(path);
     }
-    Ok(outputs)
+    // Built once for summary.json and the run's own summary (--json, the exit code):
+    // 5 ms on a million values.
+    let summary = export::summary(catalogue, result, outputs);
+    if let Some(path) = summary_path {
+        write_atomic(&path, &export::summary_json(&summary))?;
+    }
+    Ok(summary)
 }
 
 fn write_report(catalogue: &Catalogue, result: &Consolidated, report: &Path) -> Result<(), Error> {
