@@ -216,18 +216,17 @@ fn push_column(out: &mut Vec<u8>, col: u32) {
     out.extend_from_slice(letters.get(at..).unwrap_or_default());
 }
 
-/// `n` in decimal, zero-padded to at least `width` digits.
-fn push_digits(out: &mut Vec<u8>, mut n: u64, width: usize) {
-    let mut digits = [b'0'; 20];
-    let mut at = digits.len();
-    while (n > 0 || digits.len() - at < width) && at > 0 {
-        at -= 1;
-        if let Some(slot) = digits.get_mut(at) {
-            *slot = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-    }
-    out.extend_from_slice(digits.get(at..).unwrap_or_default());
+/// `n` in decimal, zero-padded to at least `width` digits. Through itoa, two digits at a
+/// time from a table: a digit at a time was 30 % of values.csv's formatting (20
+/// instructions a digit, 12 digits a row, counted with callgrind).
+fn push_digits(out: &mut Vec<u8>, n: u64, width: usize) {
+    let mut buffer = itoa::Buffer::new();
+    let digits = buffer.format(n).as_bytes();
+    out.extend(std::iter::repeat_n(
+        b'0',
+        width.saturating_sub(digits.len()),
+    ));
+    out.extend_from_slice(digits);
 }
 
 /// Appends a field as the csv crate writes it with its defaults and `\n` line ends:
