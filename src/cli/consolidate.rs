@@ -231,8 +231,8 @@ fn write_outputs(
         outputs.summary_json = Some(path.display().to_string());
         summary_path = Some(path);
     }
-    // Built once for summary.json and the run's own summary (--json, the exit code):
-    // 5 ms on a million values.
+    // Built once, for summary.json and for the run's own summary (--json, the exit
+    // code): it counts every value (1.5 ms on a million).
     let summary = export::summary(catalogue, result, outputs);
     if let Some(path) = summary_path {
         write_atomic(&path, &export::summary_json(&summary))?;
