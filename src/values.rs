@@ -348,8 +348,8 @@ impl Values {
     }
 
     /// The number of values of each status, in one pass over the packed lists
-    /// (summary.json's counts; a pass per status took 4–5 ms of a million values at the
-    /// end of a large run).
+    /// (summary.json's counts; with a pass per status, the summary of a million values
+    /// took 4.4–5.2 ms at the end of a large run).
     pub fn status_counts(&self) -> StatusCounts {
         let mut counts = StatusCounts::default();
         for row in self.files.iter().flat_map(|list| &list.rows) {

@@ -79,12 +79,12 @@ measure() {
         sync
         if [ -n "${BEFORE:-}" ]; then "$BEFORE"; fi
         start=$EPOCHREALTIME
-        /usr/bin/time -f "%e %M" -o "$OUT/$name.time" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err" || true
+        /usr/bin/time -f "%M" -o "$OUT/$name.time" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err" || true
         end=$EPOCHREALTIME
         w=$(awk "BEGIN{printf \"%.3f\", $end - $start}")
         # The last line (time prints "Command exited with non-zero status 1" first;
         # shukei exits 1 when the data has errors, which is a finished run).
-        read -r _ k < <(tail -n 1 "$OUT/$name.time")
+        read -r k < <(tail -n 1 "$OUT/$name.time")
         if grep -q 'non-zero status [^1]' "$OUT/$name.time"; then
             echo "$name failed:" >&2
             tail -n 5 "$OUT/$name.err" >&2
