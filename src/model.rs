@@ -126,6 +126,18 @@ pub enum Period {
 }
 
 impl Period {
+    /// The period and a number (an indicator's within a file or a run of files) as one
+    /// integer, distinct for distinct pairs (a fiscal year takes 0xFF where a month has
+    /// 1–12): a key hashed once, where the pair was hashed field by field (a million
+    /// values are grouped by it).
+    pub(crate) fn numbered_key(self, number: usize) -> u64 {
+        let period = match self {
+            Period::Year(fy) => (u64::from(fy.0) << 8) | 0xFF,
+            Period::Month(m) => (u64::from(m.year) << 8) | u64::from(m.month),
+        };
+        ((number as u64) << 32) | period
+    }
+
     /// The fiscal year this period belongs to.
     pub fn fiscal_year(self) -> FiscalYear {
         match self {
@@ -550,6 +562,26 @@ pub struct Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbered_keys_differ_for_different_pairs() {
+        let m = |year, month| Period::Month(Month { year, month });
+        let y = |year| Period::Year(FiscalYear(year));
+        let pairs = [
+            (0, y(2024)),
+            (0, y(2025)),
+            (1, y(2024)),
+            (0, m(2024, 4)),
+            (0, m(2024, 12)),
+            (0, m(2025, 3)),
+            (1, m(2024, 4)),
+            (u32::MAX as usize, y(u16::MAX)),
+            (u32::MAX as usize, m(u16::MAX, 12)),
+        ];
+        let keys: std::collections::HashSet<u64> =
+            pairs.iter().map(|&(n, p)| p.numbered_key(n)).collect();
+        assert_eq!(keys.len(), pairs.len());
+    }
 
     #[test]
     fn months_of_a_fiscal_year_run_april_to_march() {

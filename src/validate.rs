@@ -145,31 +145,37 @@ pub fn validate_file(
             verdicts.push(Verdict::Rejected);
             continue;
         };
+        // Each check's finding is pushed where it is made, not gathered with the other's
+        // first: a finding is large, and moving both results of every value (in an
+        // array, or a chain of the two) took 38 of validate_file's 87 M instructions on
+        // four 50,000-row files (callgrind).
         let mut verdict = Verdict::Ok;
-        for f in [
-            check_value(ind, rec),
-            check_period(ind, rec, settings, reporting),
-        ]
-        .into_iter()
-        .flatten()
-        {
+        let mut note = |f: Finding| {
             if f.severity == crate::model::Severity::Error {
                 verdict = Verdict::Rejected;
             }
             findings.push(f);
+        };
+        if let Some(f) = check_value(ind, rec) {
+            note(f);
+        }
+        if let Some(f) = check_period(ind, rec, settings, reporting) {
+            note(f);
         }
         verdicts.push(verdict);
     }
-    findings.extend(monthly_annual(catalogue, values));
-    // By the ID's number in the file (one per distinct ID): no string hashed per value.
-    let mut seen: HashMap<(usize, Period), (usize, ValueRow)> = HashMap::default();
+    findings.extend(monthly_annual(catalogue, values, &indicators));
+    // By the ID's number in the file (one per distinct ID) and the period, packed into
+    // one integer: no string hashed per value.
+    let mut seen: HashMap<u64, (usize, ValueRow)> = HashMap::default();
     for (i, rec) in values.iter().enumerate() {
         if verdicts.get(i) != Some(&Verdict::Ok) {
             continue;
         }
-        match seen.get(&(rec.id_number(), rec.period())) {
+        let key = rec.period().numbered_key(rec.id_number());
+        match seen.get(&key) {
             None => {
-                seen.insert((rec.id_number(), rec.period()), (i, rec));
+                seen.insert(key, (i, rec));
             }
             Some(&(first, other)) if !same(other.value(), rec.value()) => {
                 let at = rec.at();
@@ -200,30 +206,36 @@ pub fn validate_file(
 }
 
 /// One note per indicator for monthly values of an annual-only indicator: they are shown
-/// month by month but make no fiscal-year figure.
-fn monthly_annual(catalogue: &Catalogue, values: &FileValues) -> Vec<Finding> {
-    let mut first: Vec<(&str, ValueRow, usize)> = Vec::new();
+/// month by month but make no fiscal-year figure. `indicators` holds the catalogue's
+/// entry for each of the file's IDs, by number (looked up once per ID, not per value).
+fn monthly_annual(
+    catalogue: &Catalogue,
+    values: &FileValues,
+    indicators: &[Option<&Indicator>],
+) -> Vec<Finding> {
+    let mut first: Vec<(usize, ValueRow, usize)> = Vec::new();
     for rec in values
         .iter()
         .filter(|r| matches!(r.period(), Period::Month(_)))
     {
-        let annual = catalogue
-            .indicator(rec.indicator_id())
+        let n = rec.id_number();
+        let annual = indicators
+            .get(n)
+            .copied()
+            .flatten()
             .is_some_and(|i| i.aggregation == crate::catalogue::Aggregation::Annual);
         if !annual {
             continue;
         }
-        match first
-            .iter_mut()
-            .find(|(id, _, _)| *id == rec.indicator_id())
-        {
+        match first.iter_mut().find(|(id, _, _)| *id == n) {
             Some(entry) => entry.2 += 1,
-            None => first.push((rec.indicator_id(), rec, 1)),
+            None => first.push((n, rec, 1)),
         }
     }
     first
         .into_iter()
-        .map(|(id, rec, months)| {
+        .map(|(_, rec, months)| {
+            let id = rec.indicator_id();
             let at = rec.at();
             let message = format!("{at}: 「{}」は年度の値で評価する指標です。月の値（{months} か月分）は月次推移に表示しますが、年度の値には集計しません", name_of(catalogue, id));
             rules::PERIOD_MONTHLY_ANNUAL.at(at, message).indicator(id).raw(rec.raw())
@@ -357,6 +369,53 @@ mod tests {
             "{}",
             findings[0].message().to_string()
         );
+    }
+
+    #[test]
+    fn each_annual_indicator_with_monthly_values_gets_its_own_note() {
+        let cat = Catalogue::builtin();
+        let m = |month| Period::Month(Month { year: 2024, month });
+        // Two annual indicators, interleaved, between values of another.
+        let records = [
+            rec("30-2-1", m(4), 3.0),
+            rec("31-0-5", m(4), 50.0),
+            rec("32-1-1", m(4), 1.0),
+            rec("31-0-5", m(5), 51.0),
+            rec("32-1-1", m(5), 1.0),
+            rec("31-0-5", m(6), 52.0),
+        ];
+        let annual = |id: &str| {
+            cat.indicator(id)
+                .is_some_and(|i| i.aggregation == crate::catalogue::Aggregation::Annual)
+        };
+        assert!(annual("31-0-5") && annual("32-1-1") && !annual("30-2-1"));
+        let (_, findings) = validate_file(&cat, &pack(&records), &Settings::default(), None);
+        let notes: Vec<(Option<&str>, String)> = findings
+            .iter()
+            .map(|f| (f.indicator_id.as_deref(), f.message().to_string()))
+            .collect();
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert_eq!(notes[0].0, Some("31-0-5"));
+        assert!(notes[0].1.contains("3 か月分"), "{}", notes[0].1);
+        assert_eq!(notes[1].0, Some("32-1-1"));
+        assert!(notes[1].1.contains("2 か月分"), "{}", notes[1].1);
+    }
+
+    #[test]
+    fn a_year_and_a_month_or_two_indicators_are_not_duplicates() {
+        let cat = Catalogue::builtin();
+        let april = Period::Month(Month {
+            year: 2024,
+            month: 4,
+        });
+        let records = [
+            rec("30-2-1", FY24, 10.0),
+            rec("30-2-1", april, 11.0),
+            rec("30-2-2", FY24, 12.0),
+        ];
+        let (verdicts, findings) = validate_file(&cat, &pack(&records), &Settings::default(), None);
+        assert_eq!(verdicts, [Verdict::Ok; 3]);
+        assert!(findings.is_empty(), "{findings:?}");
     }
 
     #[test]
