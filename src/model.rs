@@ -331,6 +331,24 @@ pub struct CellRef {
 }
 
 impl CellRef {
+    /// The same order as `Ord`, with names shared by both places taken as equal
+    /// without comparing their text (the findings of a file share its path).
+    pub fn cmp_shared(&self, other: &CellRef) -> std::cmp::Ordering {
+        fn cmp_name(a: &Arc<str>, b: &Arc<str>) -> std::cmp::Ordering {
+            if Arc::ptr_eq(a, b) {
+                std::cmp::Ordering::Equal
+            } else {
+                a.cmp(b)
+            }
+        }
+        cmp_name(&self.file, &other.file)
+            .then_with(|| match (&self.sheet, &other.sheet) {
+                (Some(a), Some(b)) => cmp_name(a, b),
+                (a, b) => a.cmp(b),
+            })
+            .then_with(|| self.cell.cmp(&other.cell))
+    }
+
     /// A whole file.
     pub fn file(file: impl Into<Arc<str>>) -> Self {
         CellRef {
@@ -562,6 +580,35 @@ pub struct Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cmp_shared_orders_places_as_ord_does() {
+        let a: Arc<str> = Arc::from("a.xlsx");
+        let a_copy: Arc<str> = Arc::from("a.xlsx");
+        let b: Arc<str> = Arc::from("b.xlsx");
+        let s1: Arc<str> = Arc::from("入力");
+        let s2: Arc<str> = Arc::from("明細");
+        let place = |file: &Arc<str>, sheet: Option<&Arc<str>>, cell| CellRef {
+            file: file.clone(),
+            sheet: sheet.cloned(),
+            cell,
+        };
+        let places = [
+            place(&a, None, None),
+            place(&a_copy, None, None),
+            place(&a, Some(&s1), Some((3, 1))),
+            place(&a_copy, Some(&s1), Some((3, 1))),
+            place(&a, Some(&s1), Some((2, 5))),
+            place(&a, Some(&s2), None),
+            place(&b, Some(&s1), Some((0, 0))),
+            place(&b, None, Some((0, 0))),
+        ];
+        for x in &places {
+            for y in &places {
+                assert_eq!(x.cmp_shared(y), x.cmp(y), "{x:?} {y:?}");
+            }
+        }
+    }
 
     #[test]
     fn numbered_keys_differ_for_different_pairs() {
