@@ -89,6 +89,9 @@ pub(crate) struct Ctx<'a> {
     pub styles: style::Styles,
     /// Findings per 検証結果 sheet ([`issues::SHEET_ROWS`]; smaller in tests).
     pub issues_per_sheet: usize,
+    /// The first 検証結果 sheet's widths and heights, measured once by whichever
+    /// thread asks first.
+    issues_layout: std::sync::OnceLock<issues::Layout>,
 }
 
 impl<'a> Ctx<'a> {
@@ -108,7 +111,15 @@ impl<'a> Ctx<'a> {
             years,
             styles: style::Styles::new(),
             issues_per_sheet: issues::SHEET_ROWS,
+            issues_layout: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The first 検証結果 sheet's widths and heights. The thread that asks first
+    /// measures them; one that asks meanwhile waits for that thread, which is working,
+    /// so neither can wait on the other.
+    fn first_issues_layout(&self) -> &issues::Layout {
+        self.issues_layout.get_or_init(|| issues::layout(self, 0))
     }
 
     /// The number of 検証結果 sheets: one, and more when the findings do not fit in
@@ -214,7 +225,15 @@ pub(crate) fn build_report_with(
             .into_iter()
             .try_for_each(|(part, sheet)| part.write(sheet, &ctx))
     };
-    let (batch, rest) = rayon::join(|| fill(batch), || fill(rest));
+    // The other side first measures the first 検証結果 sheet, while this side fills
+    // 読込ファイル before it (if it is not taken up by then, this side measures it).
+    let (batch, rest) = rayon::join(
+        || fill(batch),
+        || {
+            ctx.first_issues_layout();
+            fill(rest)
+        },
+    );
     batch?;
     rest?;
     Ok(workbook)

@@ -509,3 +509,53 @@ fn findings_beyond_a_sheet_go_on_over_numbered_issue_sheets() {
     }
     assert_eq!(whole.len() + 2, parts.len());
 }
+
+#[test]
+fn each_issue_sheet_is_measured_from_its_own_findings() {
+    // The first sheet's widths and heights are measured on the other thread; the
+    // sheets after it measure their own findings.
+    let catalogue = Catalogue::builtin();
+    let mut result = empty();
+    result.findings = (0..25)
+        .map(|i| {
+            // A longer file name on each sheet of 10, a longer message on each row.
+            let file = format!("{}.xlsx", "長い名前".repeat(i / 10 * 3 + 1));
+            let at = CellRef::cell(file.as_str(), "入力", i as u32, 2);
+            let text = "値が読めません".repeat(i + 1);
+            crate::rules::VALUE_NONNUMERIC.at(at.clone(), format!("{at}: {text}"))
+        })
+        .collect();
+    let saved = |per_sheet: usize| {
+        build_report_with(&catalogue, &result, &meta("x"), per_sheet)
+            .unwrap()
+            .save_to_buffer()
+            .unwrap()
+    };
+    let row = regex::Regex::new(r#"<row r="(\d+)"([^>]*)>"#).unwrap();
+    let height = regex::Regex::new(r#"ht="([0-9.]+)""#).unwrap();
+    let heights = |xml: &str| -> Vec<String> {
+        row.captures_iter(xml)
+            .filter(|c| &c[1] != "1")
+            .map(|c| {
+                height
+                    .captures(&c[2])
+                    .map_or("-".into(), |h| h[1].to_string())
+            })
+            .collect()
+    };
+    let file_width = |xml: &str| -> f64 {
+        let col = regex::Regex::new(r#"<col min="3" max="3" width="([0-9.]+)""#).unwrap();
+        col.captures(xml).map_or(0.0, |c| c[1].parse().unwrap())
+    };
+    let whole = saved(issues::SHEET_ROWS);
+    let all = heights(&sheet_xml(&whole, sheet::ISSUES));
+    assert_eq!(all.len(), 25);
+    let parts = saved(10);
+    let names = ["検証結果", "検証結果 (2)", "検証結果 (3)"];
+    let sheets: Vec<String> = names.iter().map(|n| sheet_xml(&parts, n)).collect();
+    let joined: Vec<String> = sheets.iter().flat_map(|xml| heights(xml)).collect();
+    assert_eq!(joined, all);
+    assert_ne!(all.first(), all.last(), "the rows differ in height");
+    let widths: Vec<f64> = sheets.iter().map(|xml| file_width(xml)).collect();
+    assert!(widths[0] < widths[1] && widths[1] < widths[2], "{widths:?}");
+}
