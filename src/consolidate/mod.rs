@@ -296,21 +296,33 @@ fn responsibility(catalogue: &Catalogue, sub: &Submission) -> Vec<Finding> {
         let message = format!("{at}: 提出した課が分かりません（ファイル名・フォルダ名に課名がありません）。担当課の確認と差し戻しができません");
         return vec![rules::DEPARTMENT_UNKNOWN.at(at, message)];
     };
+    // Decided once per distinct ID of the file, not per value: a catalogue lookup per
+    // value cost four 50,000-row files 34 M instructions (callgrind).
+    let others: Vec<Option<&Indicator>> = sub
+        .values
+        .ids()
+        .iter()
+        .map(|id| {
+            catalogue
+                .indicator(id)
+                .filter(|ind| ind.department != *dept)
+        })
+        .collect();
     sub.values
         .iter()
         .filter_map(|rec| {
-            let ind = catalogue.indicator(rec.indicator_id())?;
-            (ind.department != *dept).then(|| {
-                let at = rec.at();
-                let message = format!(
-                    "{at}: 「{}」の担当は{}ですが、{}から提出されています",
-                    ind.name, ind.department, dept
-                );
+            let ind = others.get(rec.id_number()).copied().flatten()?;
+            let at = rec.at();
+            let message = format!(
+                "{at}: 「{}」の担当は{}ですが、{}から提出されています",
+                ind.name, ind.department, dept
+            );
+            Some(
                 rules::DEPARTMENT_NOT_RESPONSIBLE
                     .at(at, message)
                     .indicator(&ind.id)
-                    .raw(rec.raw())
-            })
+                    .raw(rec.raw()),
+            )
         })
         .collect()
 }

@@ -306,3 +306,43 @@ fn used_values_are_grouped_in_value_order_whatever_each_file_numbers_its_ids() {
     assert!(expected.len() > 10);
     assert_eq!(group_used(&values), expected);
 }
+
+#[test]
+fn each_value_of_another_departments_indicator_is_noted_with_its_owner() {
+    let catalogue = Catalogue::builtin();
+    let owner = |id: &str| catalogue.indicator(id).unwrap().department.clone();
+    let (own, other) = ("30-2-1", "31-0-5");
+    let dept = owner(own);
+    assert_ne!(owner(other), dept);
+    // Interleaved: the department's own indicator, another's twice, an unknown ID.
+    let c = run(
+        vec![sub(
+            "a.xlsx",
+            &dept,
+            None,
+            &[
+                (own, FY24, 1.0),
+                (other, FY24, 50.0),
+                (own, month(4), 1.0),
+                (other, month(5), 51.0),
+                ("99-9-9", FY24, 1.0),
+            ],
+        )],
+        Some(FY24),
+    );
+    let noted: Vec<&Finding> = c
+        .findings
+        .iter()
+        .filter(|f| f.code == "W-DEPARTMENT-NOT-RESPONSIBLE")
+        .collect();
+    assert_eq!(noted.len(), 2, "{noted:?}");
+    for (row, f) in [2, 4].into_iter().zip(noted) {
+        assert_eq!(f.indicator_id.as_deref(), Some(other));
+        assert_eq!(f.at.cell, Some((row, 2)));
+        let message = f.message().to_string();
+        assert!(
+            message.contains(&owner(other)) && message.contains(&dept),
+            "{message}"
+        );
+    }
+}
