@@ -166,8 +166,11 @@ pub fn validate_file(
     }
     findings.extend(monthly_annual(catalogue, values, &indicators));
     // By the ID's number in the file (one per distinct ID) and the period, packed into
-    // one integer: no string hashed per value.
-    let mut seen: HashMap<u64, (usize, ValueRow)> = HashMap::default();
+    // one integer: no string hashed per value. Sized for a small file's values at once:
+    // growing it was 13 % of validating 2,000 small files (callgrind). A large file
+    // has few distinct pairs among its thousands of values, and grows it as needed.
+    let mut seen: HashMap<u64, (usize, ValueRow)> =
+        HashMap::with_capacity_and_hasher(values.len().min(256), Default::default());
     for (i, rec) in values.iter().enumerate() {
         if verdicts.get(i) != Some(&Verdict::Ok) {
             continue;
