@@ -333,7 +333,7 @@ pub struct CellRef {
 impl CellRef {
     /// The same order as `Ord`, with names shared by both places taken as equal
     /// without comparing their text (the findings of a file share its path).
-    pub fn cmp_shared(&self, other: &CellRef) -> std::cmp::Ordering {
+    pub(crate) fn cmp_shared(&self, other: &CellRef) -> std::cmp::Ordering {
         fn cmp_name(a: &Arc<str>, b: &Arc<str>) -> std::cmp::Ordering {
             if Arc::ptr_eq(a, b) {
                 std::cmp::Ordering::Equal
