@@ -257,7 +257,7 @@ pub fn is_improvement_count(ind: &Indicator) -> bool {
 }
 
 /// Findings sorted: errors first, then by file, sheet, cell, code.
-pub fn sort_findings(findings: &mut Vec<Finding>) {
+pub fn sort_findings(findings: &mut [Finding]) {
     let order = sorted_order(findings);
     put_in_order(findings, order);
 }
@@ -281,28 +281,55 @@ fn sorted_order(all: &[Finding]) -> Vec<usize> {
     order
 }
 
-/// Reorders the findings by `order`, a permutation of their positions.
-fn put_in_order(findings: &mut Vec<Finding>, order: Vec<usize>) {
-    let mut slots: Vec<Option<Finding>> = findings.drain(..).map(Some).collect();
-    findings.extend(
-        order
-            .into_iter()
-            .filter_map(|i| slots.get_mut(i).and_then(Option::take)),
-    );
+/// Reorders the findings by `order`, a permutation of their positions: the finding at
+/// `order[k]` goes to `k`.
+///
+/// In place, one cycle of the permutation at a time: moving the findings into a list
+/// of slots and back held a second copy of them, at the run's peak of memory (4.7 MB
+/// of 32 for 8,000 small files, massif).
+fn put_in_order(findings: &mut [Finding], mut order: Vec<usize>) {
+    const DONE: usize = usize::MAX;
+    for start in 0..order.len() {
+        let mut at = start;
+        // Each position is taken once: `at` gets its finding from `from`, and the
+        // finding that was at `at` waits at `from` for its own place.
+        while let Some(from) = order.get_mut(at).map(|slot| std::mem::replace(slot, DONE)) {
+            if from == DONE || from == start || from >= findings.len() {
+                break;
+            }
+            findings.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 /// The latest month with a value, else the latest fiscal year, within the plan.
 fn latest_period(subs: &[Submission], settings: &Settings) -> Option<Period> {
     let (first, last) = settings.plan_years;
+    // File by file on the pool: a serial pass over a million values took 4 ms of the
+    // large run's critical path.
     let (month, year) = subs
-        .iter()
-        .flat_map(|s| s.values.iter().map(|v| v.period()))
-        .filter(|p| (first..=last).contains(&p.fiscal_year().0))
-        .fold((None, None), |(month, year), p| match p {
-            Period::Month(_) => (month.max(Some(p)), year),
-            Period::Year(_) => (month, year.max(Some(p))),
-        });
+        .par_iter()
+        .map(|s| {
+            s.values
+                .iter()
+                .map(|v| v.period())
+                .filter(|p| (first..=last).contains(&p.fiscal_year().0))
+                .fold((None, None), latest)
+        })
+        .reduce(|| (None, None), |a, b| (a.0.max(b.0), a.1.max(b.1)));
     month.or(year)
+}
+
+/// The latest month and the latest year, with `p` seen.
+fn latest(
+    (month, year): (Option<Period>, Option<Period>),
+    p: Period,
+) -> (Option<Period>, Option<Period>) {
+    match p {
+        Period::Month(_) => (month.max(Some(p)), year),
+        Period::Year(_) => (month, year.max(Some(p))),
+    }
 }
 
 /// W-DEPARTMENT-NOT-RESPONSIBLE for values sent by a department that does not own them;
