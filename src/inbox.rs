@@ -8,12 +8,12 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::catalogue::Catalogue;
 use crate::ingest::{read_submission, Limits, Matcher, Rejection, Submission};
-use crate::model::{CellRef, Finding};
+use crate::model::{CellRef, Finding, SharedTexts};
 use crate::pool::Failure;
 use crate::prefetch::{Prefetch, Progress};
 use crate::rules;
@@ -141,11 +141,15 @@ pub fn read_all(
     limits: &Limits,
     on_done: &mut dyn FnMut(&Submission),
 ) -> Vec<Submission> {
-    let shared: Arc<(Vec<Input>, Catalogue, Matcher, Limits)> = Arc::new((
+    // The findings' texts are shared across files as each file is done (see
+    // `SharedTexts`): the lock is taken once per file, for a few findings.
+    type Shared = (Vec<Input>, Catalogue, Matcher, Limits, Mutex<SharedTexts>);
+    let shared: Arc<Shared> = Arc::new((
         inputs.to_vec(),
         catalogue.clone(),
         Matcher::new(catalogue),
         *limits,
+        Mutex::new(SharedTexts::default()),
     ));
     // Job k reads input order[k].
     let order = Arc::new(reading_order(inputs));
@@ -162,11 +166,17 @@ pub fn read_all(
         let order = Arc::clone(&order);
         move |k: usize| {
             progress.started(k);
-            let (inputs, catalogue, matcher, limits) = &*shared;
-            match order.get(k).and_then(|&i| inputs.get(i)) {
+            let (inputs, catalogue, matcher, limits, texts) = &*shared;
+            let mut sub = match order.get(k).and_then(|&i| inputs.get(i)) {
                 Some(input) => read_one(input, catalogue, matcher, limits, &progress),
                 None => Submission::failed("", catalogue, &Rejection::Unreadable(String::new())),
-            }
+            };
+            // A poisoned lock still holds whole texts: each finding changes in one step.
+            texts
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .share_all(&mut sub.findings);
+            sub
         }
     };
     let failed = |k: usize, why: Failure| {
@@ -224,14 +234,10 @@ fn reading_order(inputs: &[Input]) -> Vec<usize> {
 
 /// Puts the results of jobs run in `order` (result k is input `order[k]`'s) back into
 /// input order.
-fn in_input_order<T>(read: Vec<T>, order: &[usize]) -> Vec<T> {
-    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(read.len()).collect();
-    for (result, &i) in read.into_iter().zip(order) {
-        if let Some(slot) = slots.get_mut(i) {
-            *slot = Some(result);
-        }
-    }
-    slots.into_iter().flatten().collect()
+/// In place: a list of slots held the submissions twice at the end of the reading.
+fn in_input_order<T>(mut read: Vec<T>, order: &[usize]) -> Vec<T> {
+    crate::permute::scatter(&mut read, order.to_vec());
+    read
 }
 
 /// Reads one input file from disk and parses it (no deadline: see [`read_all`]), telling
@@ -308,5 +314,35 @@ mod order_tests {
             in_input_order(read, &order),
             vec![0, 100, 200, 300, 400, 500]
         );
+    }
+
+    #[test]
+    fn two_files_with_the_same_findings_keep_one_copy_of_each_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let sample =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/行政改革課_令和6年度実績.xlsx");
+        let inputs: Vec<Input> = ["a.xlsx", "b.xlsx"]
+            .iter()
+            .map(|name| {
+                let path = dir.path().join(name);
+                std::fs::copy(&sample, &path).unwrap();
+                Input {
+                    path,
+                    display: name.to_string(),
+                }
+            })
+            .collect();
+        let catalogue = Catalogue::builtin();
+        let read = read_all(&inputs, &catalogue, &Limits::default(), &mut |_| {});
+        let [a, b] = &read[..] else {
+            panic!("two submissions: {read:?}")
+        };
+        assert!(!a.findings.is_empty());
+        assert_eq!(a.findings.len(), b.findings.len());
+        for (x, y) in a.findings.iter().zip(&b.findings) {
+            assert_eq!((x.code, x.text()), (y.code, y.text()));
+            assert!(x.shares_text_with(y), "{x:?}");
+            assert_ne!(x.at.file, y.at.file);
+        }
     }
 }

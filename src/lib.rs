@@ -46,6 +46,7 @@ pub mod lint;
 pub mod model;
 pub mod normalize;
 pub mod opendata;
+pub mod permute;
 pub mod pipeline;
 pub mod pool;
 pub mod prefetch;

@@ -48,6 +48,8 @@ pub fn run(
         crate::inbox::read_all(&collected.inputs, catalogue, &options.limits, &mut |sub| {
             observer.file_done(sub)
         });
+    // Each submission names its file; the paths are not needed past the reading.
+    drop(collected.inputs);
     subs.extend(
         collected
             .skipped

@@ -348,45 +348,23 @@ fn each_value_of_another_departments_indicator_is_noted_with_its_owner() {
 }
 
 #[test]
-fn findings_are_put_in_any_order_in_place() {
-    let made = |n: usize| -> Vec<Finding> {
-        (0..n)
-            .map(|i| {
-                Finding::new(
-                    Severity::Info,
-                    "I-TEST",
-                    CellRef::file("a.xlsx"),
-                    format!("m{i}"),
-                    "",
-                )
-            })
-            .collect()
-    };
-    // A scrambled order of 50 (several cycles of different lengths).
-    let mut scrambled: Vec<usize> = (0..50).collect();
-    let mut state = 7u64;
-    for i in (1..scrambled.len()).rev() {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        scrambled.swap(i, (state >> 33) as usize % (i + 1));
-    }
-    let orders: Vec<Vec<usize>> = vec![
-        vec![],
-        vec![0],
-        vec![0, 1, 2, 3],
-        vec![3, 2, 1, 0],
-        vec![2, 0, 1],
-        vec![1, 0, 3, 2, 4],
-        vec![1, 2, 3, 4, 0],
-        scrambled,
-    ];
-    for order in orders {
-        let original = made(order.len());
-        let mut findings = original.clone();
-        put_in_order(&mut findings, order.clone());
-        let texts: Vec<&str> = findings.iter().map(Finding::text).collect();
-        let wanted: Vec<&str> = order.iter().map(|&i| original[i].text()).collect();
-        assert_eq!(texts, wanted, "order {order:?}");
-    }
+fn the_same_note_in_two_files_keeps_one_text() {
+    let m = |month| Period::Month(Month { year: 2024, month });
+    let records = [("31-0-5", m(4), 50.0), ("31-0-5", m(5), 51.0)];
+    let c = run(
+        vec![
+            sub("a.xlsx", "行政改革課", None, &records),
+            sub("b.xlsx", "行政改革課", None, &records),
+        ],
+        None,
+    );
+    let notes: Vec<&Finding> = c
+        .findings
+        .iter()
+        .filter(|f| f.code == "I-PERIOD-MONTHLY-ANNUAL")
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(notes[0].text(), notes[1].text());
+    assert!(notes[0].shares_text_with(notes[1]));
+    assert_ne!(notes[0].at.file, notes[1].at.file);
 }

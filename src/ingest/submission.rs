@@ -36,8 +36,10 @@ pub struct Submission {
     /// values are checked and consolidated).
     pub values: FileValues,
     pub findings: Vec<Finding>,
-    /// The metadata of a `shukei template` workbook, when the file is one.
-    pub template: Option<TemplateMeta>,
+    /// The metadata of a `shukei template` workbook, when the file is one (boxed:
+    /// every file's submission is kept to the end of the run, and most are not
+    /// templates).
+    pub template: Option<Box<TemplateMeta>>,
 }
 
 impl Submission {
@@ -181,7 +183,7 @@ pub fn scan_workbook(
         let missing = missing_rows(&sub.file, meta, workbook, catalogue, matcher);
         ex.findings.extend(missing);
     }
-    sub.template = template;
+    sub.template = template.map(Box::new);
     sub.tables = tables;
     // Kept to the end of the run: a list grown by doubling left a third of it unused
     // (8,000 files, 18 values each).
