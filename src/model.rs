@@ -522,7 +522,7 @@ impl Finding {
     /// Orders two findings' whole messages without writing them out.
     pub fn cmp_message(&self, other: &Finding) -> std::cmp::Ordering {
         if self.placed == other.placed && self.at == other.at {
-            if Arc::ptr_eq(&self.text, &other.text) {
+            if self.shares_text_with(other) {
                 return std::cmp::Ordering::Equal;
             }
             self.text.cmp(&other.text)

@@ -273,8 +273,8 @@ pub fn sort_findings(findings: &mut [Finding]) {
 }
 
 /// The positions of the findings in [`sort_findings`]' order. The positions are
-/// sorted, then the findings moved once each ([`crate::permute::gather`]): sorting the findings
-/// themselves moved 150 bytes at every step. With the paths shared by a file's
+/// sorted, then each finding is moved once ([`crate::permute::gather`]): sorting the
+/// findings themselves moved 150 bytes at every step. With the paths shared by a file's
 /// findings compared by pointer, 2,000 small files' 7,000 findings sort in 1.3 ms
 /// instead of 1.7, on the run's critical path.
 fn sorted_order(all: &[Finding]) -> Vec<usize> {
