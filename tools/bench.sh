@@ -93,18 +93,21 @@ run_once() { # NAME CMD... → W (s) and K (peak KB) of one run
     fi
 }
 
+# Whether wall time $1 beats the best so far, $2 (none yet: it does).
+beats() { [ -z "$2" ] || awk "BEGIN{exit !($1 < $2)}"; }
+# The runs to make, $1, raised to SHORT_REPEAT for a run of $2 s under a second.
+runs_for() { if (($1 < SHORT_REPEAT)) && awk "BEGIN{exit !($2 < 1)}"; then echo "$SHORT_REPEAT"; else echo "$1"; fi; }
+
 measure() {
     local name=$1 best_wall="" best_rss="" i runs=$REPEAT
     shift
     for ((i = 0; i < runs; i++)); do
         run_once "$name" "$@"
-        if [ -z "$best_wall" ] || awk "BEGIN{exit !($W < $best_wall)}"; then
+        if beats "$W" "$best_wall"; then
             best_wall=$W
             best_rss=$K
         fi
-        if ((runs < SHORT_REPEAT)) && awk "BEGIN{exit !($W < 1)}"; then
-            runs=$SHORT_REPEAT
-        fi
+        runs=$(runs_for "$runs" "$W")
     done
     WALL=$best_wall
     RSS_KB=$best_rss
@@ -133,9 +136,9 @@ run_set() { # LABEL DIR
         local ws=$W ks=$K
         run_once "bare-$label" "$BARE" "$dir"
         ratios+=("$(ratio "$ws" "$W")")
-        if [ -z "$best_s" ] || awk "BEGIN{exit !($ws < $best_s)}"; then best_s=$ws best_kb=$ks; fi
-        if [ -z "$best_b" ] || awk "BEGIN{exit !($W < $best_b)}"; then best_b=$W; fi
-        if ((runs < SHORT_REPEAT)) && awk "BEGIN{exit !($ws < 1)}"; then runs=$SHORT_REPEAT; fi
+        if beats "$ws" "$best_s"; then best_s=$ws best_kb=$ks; fi
+        if beats "$W" "$best_b"; then best_b=$W; fi
+        runs=$(runs_for "$runs" "$ws")
     done
     R[$label.shukei.wall]=$best_s R[$label.shukei.rss]=$((best_kb / 1024)) R[$label.shukei.rss_kb]=$best_kb
     R[$label.bare.wall]=$best_b
