@@ -344,5 +344,17 @@ mod order_tests {
             assert!(x.shares_text_with(y), "{x:?}");
             assert_ne!(x.at.file, y.at.file);
         }
+        // Each file's name is kept once: its submission, values and findings share it.
+        for sub in [a, b] {
+            assert!(sub
+                .findings
+                .iter()
+                .all(|f| Arc::ptr_eq(&f.at.file, &sub.file)));
+            assert!(!sub.values.is_empty());
+            assert!(sub
+                .values
+                .iter()
+                .all(|v| Arc::ptr_eq(&v.at().file, &sub.file)));
+        }
     }
 }

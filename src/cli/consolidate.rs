@@ -389,7 +389,7 @@ fn log_undeliverable(result: &Consolidated, feedback: bool) {
     }
     let by_file = result.findings_by_file();
     for file in feedback::undeliverable(result) {
-        let issues = by_file.get(file.file.as_str()).map_or(0, Vec::len);
+        let issues = by_file.get(&*file.file).map_or(0, Vec::len);
         eprintln!(
             "shukei: 担当課が分からないため差し戻しを作成していません: {} （指摘 {issues} 件）",
             file.file
@@ -450,8 +450,8 @@ mod tests {
         let mut result = shukei::pipeline::run(&catalogue, &options, &shukei::pipeline::Silent)
             .expect("an empty run");
         let file = |department: &str, values: usize, warnings: usize| FileStatus {
-            file: format!("{department}_{values}.xlsx"),
-            department: Some(department.to_string()),
+            file: format!("{department}_{values}.xlsx").into(),
+            department: Some(department.into()),
             failed: false,
             values,
             errors: 0,

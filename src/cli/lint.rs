@@ -64,7 +64,7 @@ fn lint_findings(result: &Consolidated) -> Vec<Finding> {
         .files
         .iter()
         .filter(|s| s.failed)
-        .map(|s| s.file.as_str())
+        .map(|s| &*s.file)
         .collect();
     result
         .findings
@@ -96,7 +96,7 @@ fn report_text(result: &Consolidated, findings: &[Finding], scores: &[Department
     });
     let mut by_file = shukei::consolidate::group_by_file(findings);
     for file in spreadsheets {
-        let mine = by_file.remove(file.file.as_str()).unwrap_or_default();
+        let mine = by_file.remove(&*file.file).unwrap_or_default();
         let dept = file.department.as_deref().unwrap_or("担当課不明");
         let state = if file.failed {
             "（読めません）"

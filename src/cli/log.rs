@@ -69,7 +69,7 @@ impl Logger {
                 "level": if sub.failed { "warn" } else { "info" },
                 "event": "file",
                 "status": state,
-                "file": sub.file,
+                "file": &*sub.file,
                 "department": sub.department,
                 "values": sub.values.len(),
                 "issues": sub.findings.len(),

@@ -59,7 +59,7 @@ pub fn findings_by_file(result: &Consolidated) -> String {
     let mut out = String::new();
     let mut by_file = result.findings_by_file();
     for file in &result.files {
-        let mine = by_file.remove(file.file.as_str()).unwrap_or_default();
+        let mine = by_file.remove(&*file.file).unwrap_or_default();
         let dept = file.department.as_deref().unwrap_or("担当課不明");
         let _ = writeln!(
             out,

@@ -7,7 +7,6 @@
 //! `conflict` error, and no figure is chosen.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -133,7 +132,7 @@ impl Consolidated {
     /// # fn show(result: &Consolidated) {
     /// let by_file = result.findings_by_file();
     /// for file in &result.files {
-    ///     let mine = by_file.get(file.file.as_str()).map_or(&[][..], Vec::as_slice);
+    ///     let mine = by_file.get(&*file.file).map_or(&[][..], Vec::as_slice);
     ///     println!("{}: {} issues", file.file, mine.len());
     /// }
     /// # }
@@ -170,6 +169,7 @@ pub fn consolidate(
     // texts are shared across files (a note on an annual indicator's months repeats in
     // every file that has them).
     let texts = std::sync::Mutex::new(SharedTexts::default());
+    let shared_departments = status::departments(&submissions);
     let (lists, found): (Vec<FileValues>, Vec<Vec<Finding>>) = submissions
         .par_iter_mut()
         .map(|sub| {
@@ -185,7 +185,11 @@ pub fn consolidate(
                     .share_all(made);
             }
             let mut rows = std::mem::take(&mut sub.values);
-            rows.set_department(sub.department.as_deref().map(Arc::from));
+            rows.set_department(
+                sub.department
+                    .as_deref()
+                    .and_then(|d| shared_departments.get(d).cloned()),
+            );
             for (i, verdict) in verdicts.into_iter().enumerate() {
                 if verdict == Verdict::Rejected {
                     rows.set_status(i, Status::Rejected);
@@ -202,7 +206,7 @@ pub fn consolidate(
     // Which of two files is newer: by the date in the name, then the modification time.
     let file_rank: HashMap<&str, FileRank> = submissions
         .iter()
-        .map(|s| (s.file.as_str(), (s.name_date, s.modified)))
+        .map(|s| (&*s.file, (s.name_date, s.modified)))
         .collect();
     let groups = group_used(&values);
     let mut figures = resolve(catalogue, &mut values, &groups, &file_rank, &mut findings);
@@ -240,7 +244,7 @@ pub fn consolidate(
         || sorted_order(&findings),
         || {
             (
-                file_statuses(&submissions, &values, &findings),
+                file_statuses(&submissions, &values, &findings, &shared_departments),
                 department_statuses(catalogue, &submissions, &figures, period, &findings),
             )
         },
@@ -327,7 +331,7 @@ fn responsibility(catalogue: &Catalogue, sub: &Submission) -> Vec<Finding> {
         if sub.values.is_empty() {
             return Vec::new();
         }
-        let at = CellRef::file(sub.file.as_str());
+        let at = CellRef::file(sub.file.clone());
         let message = format!("{at}: 提出した課が分かりません（ファイル名・フォルダ名に課名がありません）。担当課の確認と差し戻しができません");
         return vec![rules::DEPARTMENT_UNKNOWN.at(at, message)];
     };

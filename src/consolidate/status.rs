@@ -2,6 +2,7 @@
 //! indicators it still owes for the reporting period.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::catalogue::{Aggregation, Catalogue, Indicator};
 use crate::ingest::Submission;
@@ -37,7 +38,7 @@ pub struct DepartmentStatus {
     /// Indicators it is responsible for.
     pub expected: Vec<String>,
     /// Files received from it.
-    pub files: Vec<String>,
+    pub files: Vec<Arc<str>>,
     /// Indicators still owed for the reporting period.
     pub owed: Vec<String>,
     pub errors: usize,
@@ -47,12 +48,29 @@ pub struct DepartmentStatus {
 /// A file as listed in the report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileStatus {
-    pub file: String,
-    pub department: Option<String>,
+    /// Shared with the file's submission, values and findings.
+    pub file: Arc<str>,
+    /// Shared by the files of a department.
+    pub department: Option<Arc<str>>,
     pub failed: bool,
     pub values: usize,
     pub errors: usize,
     pub warnings: usize,
+}
+
+/// The departments of the submissions, each name once: every file of a department
+/// shares it (8,000 small files kept 8,000 copies of a few names).
+pub(super) type Departments = foldhash::HashMap<String, Arc<str>>;
+
+/// Each submission's department, once (see [`Departments`]).
+pub(super) fn departments(subs: &[Submission]) -> Departments {
+    let mut shared = Departments::default();
+    for d in subs.iter().filter_map(|s| s.department.as_deref()) {
+        if !shared.contains_key(d) {
+            shared.insert(d.to_string(), Arc::from(d));
+        }
+    }
+    shared
 }
 
 /// Per-file counts, tallied in one pass over values and findings (a scan of every
@@ -61,6 +79,7 @@ pub(super) fn file_statuses(
     subs: &[Submission],
     values: &Values,
     findings: &[Finding],
+    departments: &Departments,
 ) -> Vec<FileStatus> {
     // (values, errors, warnings) per file name. The paths are hashed twice per file and
     // once per finding: foldhash rather than SipHash.
@@ -84,7 +103,10 @@ pub(super) fn file_statuses(
             let (values, errors, warnings) = counts.get(&*s.file).copied().unwrap_or_default();
             FileStatus {
                 file: s.file.clone(),
-                department: s.department.clone(),
+                department: s
+                    .department
+                    .as_deref()
+                    .and_then(|d| departments.get(d).cloned()),
                 failed: s.failed,
                 values,
                 errors,
@@ -147,7 +169,7 @@ pub(super) fn department_statuses(
                 .iter()
                 .filter(|i| i.department == *dept && !is_improvement_count(i))
                 .collect();
-            let files: Vec<String> = subs
+            let files: Vec<Arc<str>> = subs
                 .iter()
                 .filter(|s| s.department.as_deref() == Some(dept))
                 .map(|s| s.file.clone())
@@ -159,7 +181,7 @@ pub(super) fn department_statuses(
                 .collect();
             let errors = files
                 .iter()
-                .map(String::as_str)
+                .map(|f| &**f)
                 .collect::<BTreeSet<&str>>()
                 .into_iter()
                 .map(|f| errors_by_file.get(f).copied().unwrap_or(0))

@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::{CellRef, Record};
+use std::sync::Arc;
 
 const FY24: Period = Period::Year(FiscalYear(2024));
 
@@ -19,7 +20,7 @@ fn month(m: u8) -> Period {
 
 fn sub(file: &str, dept: &str, date: Option<u32>, records: &[(&str, Period, f64)]) -> Submission {
     Submission {
-        file: file.to_string(),
+        file: file.into(),
         department: Some(dept.to_string()),
         name_date: date,
         modified: None,
@@ -367,4 +368,34 @@ fn the_same_note_in_two_files_keeps_one_text() {
     assert_eq!(notes[0].text(), notes[1].text());
     assert!(notes[0].shares_text_with(notes[1]));
     assert_ne!(notes[0].at.file, notes[1].at.file);
+}
+
+#[test]
+fn the_files_of_a_department_share_its_name_and_keep_their_own() {
+    let records = [("30-1-1", Period::Year(FiscalYear(2024)), 1.0)];
+    let subs = vec![
+        sub("a.xlsx", "行政改革課", None, &records),
+        sub("b.xlsx", "行政改革課", None, &records),
+        sub("c.xlsx", "財政課", None, &records),
+    ];
+    let names: Vec<Arc<str>> = subs.iter().map(|s| s.file.clone()).collect();
+    let c = consolidate(&Catalogue::builtin(), subs, &Settings::default(), None);
+    let [a, b, x] = &c.files[..] else {
+        panic!("three files: {:?}", c.files)
+    };
+    let (Some(da), Some(db), Some(dx)) = (&a.department, &b.department, &x.department) else {
+        panic!("departments: {:?}", c.files)
+    };
+    assert!(Arc::ptr_eq(da, db));
+    assert_eq!((&**da, &**dx), ("行政改革課", "財政課"));
+    for (status, name) in c.files.iter().zip(&names) {
+        assert!(Arc::ptr_eq(&status.file, name), "{status:?}");
+    }
+    let kept = &c.departments;
+    let dept = kept.iter().find(|d| d.department == "行政改革課").unwrap();
+    assert!(dept
+        .files
+        .iter()
+        .zip(&names)
+        .all(|(f, n)| Arc::ptr_eq(f, n)));
 }

@@ -78,14 +78,14 @@ pub fn feedback_plan(result: &Consolidated) -> Vec<(String, Kind)> {
         .filter(|d| !d.files.is_empty() || !d.owed.is_empty())
         .map(|d| d.department.clone())
         .collect();
-    let senders: BTreeSet<&String> = result
+    let senders: BTreeSet<&str> = result
         .files
         .iter()
-        .filter_map(|f| f.department.as_ref())
+        .filter_map(|f| f.department.as_deref())
         .collect();
     for sender in senders {
-        if !names.contains(sender) {
-            names.push(sender.clone());
+        if !names.iter().any(|n| n == sender) {
+            names.push(sender.to_string());
         }
     }
     names
@@ -126,7 +126,7 @@ fn own_files<'a>(result: &'a Consolidated, department: &str) -> HashSet<&'a str>
         .files
         .iter()
         .filter(|f| f.department.as_deref() == Some(department))
-        .map(|f| f.file.as_str())
+        .map(|f| &*f.file)
         .collect()
 }
 
@@ -255,7 +255,7 @@ impl<'a> Scope<'a> {
             .iter()
             .filter(|f| f.department.as_deref() == Some(department))
             .collect();
-        let own_files: HashSet<&str> = files.iter().map(|f| f.file.as_str()).collect();
+        let own_files: HashSet<&str> = files.iter().map(|f| &*f.file).collect();
         let is_own = |file: &str| own_files.contains(file);
         let responsible = responsible_ids(result, department);
         let own = result

@@ -593,7 +593,7 @@ pub(crate) fn write_others(
         .result
         .files
         .iter()
-        .map(|f| (f.file.as_str(), f.department.as_deref()))
+        .map(|f| (&*f.file, f.department.as_deref()))
         .collect();
     let rows = Rows::new(findings.len(), |i| {
         let Some(f) = findings.get(i).copied() else {

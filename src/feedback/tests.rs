@@ -89,8 +89,8 @@ fn with_big_file(
     lists.push(big);
     result.values = Values::from_files(lists);
     result.files.push(crate::consolidate::FileStatus {
-        file: name.to_string(),
-        department: Some("財政課".to_string()),
+        file: name.into(),
+        department: Some("財政課".into()),
         failed: false,
         values: n as usize,
         errors: 0,
@@ -109,10 +109,7 @@ fn plan_covers_every_department_that_sent_or_owes() {
     assert_eq!(kind("支え合い協働推進課"), Some(Kind::Receipt));
     assert_eq!(kind("資産管理課"), Some(Kind::Receipt));
     assert_eq!(plan.len(), result.departments.len());
-    let files: Vec<&str> = undeliverable(result)
-        .iter()
-        .map(|f| f.file.as_str())
-        .collect();
+    let files: Vec<&str> = undeliverable(result).iter().map(|f| &*f.file).collect();
     assert_eq!(files.len(), 1);
     assert!(files[0].ends_with("README.md"), "{files:?}");
 }
@@ -264,8 +261,8 @@ fn a_department_with_a_thousand_files_gets_its_workbook() {
     let (catalogue, result) = samples();
     let mut result = result.clone();
     let file = |n: usize, failed: bool, errors: usize| crate::consolidate::FileStatus {
-        file: format!("財政課/財政課_指標報告_第{n:04}回_令和6年11月分.xlsx"),
-        department: Some("財政課".to_string()),
+        file: format!("財政課/財政課_指標報告_第{n:04}回_令和6年11月分.xlsx").into(),
+        department: Some("財政課".into()),
         failed,
         values: 3,
         errors,
@@ -431,7 +428,7 @@ fn values_sheet_lists_exactly_the_departments_own_values() {
             .files
             .iter()
             .filter(|f| f.department.as_deref() == Some(department.as_str()))
-            .map(|f| f.file.as_str())
+            .map(|f| &*f.file)
             .collect();
         let mut expected: Vec<String> = result
             .values
@@ -459,7 +456,7 @@ fn values_sheet_lists_exactly_the_departments_own_values() {
             result
                 .files
                 .iter()
-                .any(|f| f.file == v.file() && f.department.is_some())
+                .any(|f| &*f.file == v.file() && f.department.is_some())
         })
         .count();
     assert_eq!(listed, with_department);

@@ -39,10 +39,10 @@ pub struct Extractor<'a> {
 }
 
 impl<'a> Extractor<'a> {
-    /// A new extractor for one file.
-    pub fn new(file: &str, catalogue: &'a Catalogue, matcher: &'a Matcher) -> Self {
+    /// A new extractor for one file (a shared name is kept, not copied).
+    pub fn new(file: impl Into<Arc<str>>, catalogue: &'a Catalogue, matcher: &'a Matcher) -> Self {
         Extractor {
-            file: Arc::from(file),
+            file: file.into(),
             catalogue,
             matcher,
             values: FileValues::default(),

@@ -2,6 +2,7 @@
 //! with the department and the submission date inferred from the file.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::catalogue::Catalogue;
 use crate::model::{CellRef, Finding};
@@ -19,7 +20,8 @@ use super::template_meta::{missing_rows, read_template_meta, TemplateMeta};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Submission {
     /// The path as shown in messages (as given, or relative to the folder given).
-    pub file: String,
+    /// Shared with the places of the file's values and findings and with its status.
+    pub file: Arc<str>,
     pub department: Option<String>,
     /// A date in the file name (`..._20241120.xlsx`, `2024-11-20`), as `YYYYMMDD`.
     pub name_date: Option<u32>,
@@ -45,7 +47,7 @@ pub struct Submission {
 impl Submission {
     fn new(file: &str, catalogue: &Catalogue) -> Self {
         Submission {
-            file: file.to_string(),
+            file: Arc::from(file),
             department: department_from_path(file, catalogue),
             name_date: date_from_name(file),
             modified: None,
@@ -119,7 +121,7 @@ pub fn scan_workbook(
     catalogue: &Catalogue,
     matcher: &Matcher,
 ) {
-    let mut ex = Extractor::new(&sub.file, catalogue, matcher);
+    let mut ex = Extractor::new(sub.file.clone(), catalogue, matcher);
     let template = read_template_meta(workbook);
     if let Some(meta) = &template {
         if catalogue.departments.contains(&meta.department) {
@@ -156,8 +158,13 @@ pub fn scan_workbook(
         }
         // shukei's own templates are machine-readable by their metadata; lint the rest.
         if template.is_none() {
-            let lint =
-                crate::lint::lint_sheet(&sub.file, workbook.format, sheet, &found, &transposed);
+            let lint = crate::lint::lint_sheet(
+                sub.file.clone(),
+                workbook.format,
+                sheet,
+                &found,
+                &transposed,
+            );
             ex.findings.extend(lint);
         }
         tables += count;
@@ -171,7 +178,7 @@ pub fn scan_workbook(
             .extend(crate::lint::lint_file(&sub.file, workbook));
     }
     if tables == 0 || (ex.values.is_empty() && !value_findings) {
-        let at = CellRef::file(sub.file.as_str());
+        let at = CellRef::file(sub.file.clone());
         let message = if tables == 0 {
             format!("{at}: 指標の表が見つかりません（見出しに「指標名」と年度・月の列が必要です）")
         } else {

@@ -149,7 +149,7 @@ const SHEET_RULES: &[fn(&SheetLint) -> Vec<Finding>] = &[
 /// assert_eq!(found[0].code, "MR-NUMBER-AS-TEXT");
 /// ```
 pub fn lint_sheet(
-    file: &str,
+    file: impl Into<Arc<str>>,
     format: Format,
     sheet: &Sheet,
     tables: &[Table],
@@ -169,7 +169,7 @@ pub fn lint_sheet(
     }
     let value_texts = cells::text_value_cells(sheet, &regions);
     let lint = SheetLint {
-        file: Arc::from(file),
+        file: file.into(),
         format,
         sheet,
         regions,

@@ -80,7 +80,12 @@ pub fn scores(files: &[FileStatus], findings: &[Finding]) -> Vec<DepartmentScore
     let mut departments: Vec<String> = files
         .iter()
         .filter(|f| kind_of(f).is_some())
-        .map(|f| f.department.clone().unwrap_or(UNKNOWN_DEPARTMENT.into()))
+        .map(|f| {
+            f.department
+                .as_deref()
+                .unwrap_or(UNKNOWN_DEPARTMENT)
+                .to_string()
+        })
         .collect();
     departments.sort();
     departments.dedup();

@@ -181,7 +181,7 @@ pub(super) fn write_files(sheet: &mut Worksheet, ctx: &Ctx) -> Result<(), XlsxEr
     let mut r = header;
     for (f, height) in files.iter().zip(heights) {
         r += 1;
-        write_file(sheet, &formats, r, f, skipped.contains(f.file.as_str()))?;
+        write_file(sheet, &formats, r, f, skipped.contains(&*f.file))?;
         heights_set.set(sheet, r, height)?;
     }
     if r > header {
@@ -271,10 +271,10 @@ fn write_file(
     for (col, n) in (2u16..).zip([f.values, f.errors, f.warnings]) {
         style::write_cell(sheet, row, col, n as f64, formats.cell(col))?;
     }
-    style::write_cell(sheet, row, 5, f.file.as_str(), formats.cell(5))
+    style::write_cell(sheet, row, 5, &*f.file, formats.cell(5))
 }
 
 /// The height that shows a file's wrapped path whole.
 fn file_row_height(f: &FileStatus) -> f64 {
-    style::wrapped_height(&[(f.file.as_str(), FILES_WIDTH)])
+    style::wrapped_height(&[(&*f.file, FILES_WIDTH)])
 }

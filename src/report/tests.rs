@@ -76,7 +76,7 @@ fn findings_and_files(n: usize) -> Consolidated {
         .collect();
     result.files = (0..n)
         .map(|i| crate::consolidate::FileStatus {
-            file: format!("f{i}.xlsx"),
+            file: format!("f{i}.xlsx").into(),
             department: None,
             failed: false,
             values: 0,
@@ -392,7 +392,9 @@ fn a_department_row_names_ten_files_and_counts_the_rest() {
     let department = |files: usize| crate::consolidate::DepartmentStatus {
         department: format!("課{files}"),
         expected: Vec::new(),
-        files: (1..=files).map(|i| format!("in/f{i:02}.xlsx")).collect(),
+        files: (1..=files)
+            .map(|i| format!("in/f{i:02}.xlsx").into())
+            .collect(),
         owed: Vec::new(),
         errors: 0,
         standing: crate::consolidate::Standing::Complete,
