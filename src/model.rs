@@ -460,7 +460,8 @@ pub struct Finding {
     /// Stable code, e.g. `E-VALUE-NONNUMERIC`.
     pub code: &'static str,
     pub at: CellRef,
-    pub indicator_id: Option<String>,
+    /// Shared by findings about the same indicator ([`SharedTexts`]).
+    pub indicator_id: Option<Arc<str>>,
     /// What was found, in Japanese: the message without the place in front of it, when
     /// it named its place (see [`Finding::message`]). Shared by findings of the same
     /// text ([`SharedTexts`]).
@@ -560,13 +561,21 @@ impl SharedTexts {
     /// (each naming its own value) keeps no list as long as theirs.
     pub const MAX: usize = 1 << 16;
 
-    /// Gives `finding` the text of an earlier finding with the same text, or keeps its
-    /// text to share with later ones.
+    /// Gives `finding` the text (and indicator ID) of an earlier finding with the same
+    /// text (ID), or keeps them to share with later ones.
     pub fn share(&mut self, finding: &mut Finding) {
-        match self.seen.get(&*finding.text) {
-            Some(text) => finding.text = Arc::clone(text),
+        self.share_text(&mut finding.text);
+        if let Some(id) = &mut finding.indicator_id {
+            self.share_text(id);
+        }
+    }
+
+    /// Replaces `text` with an equal one seen before, or keeps it to share.
+    fn share_text(&mut self, text: &mut Arc<str>) {
+        match self.seen.get(&**text) {
+            Some(seen) => *text = Arc::clone(seen),
             None if self.seen.len() < Self::MAX => {
-                self.seen.insert(Arc::clone(&finding.text));
+                self.seen.insert(Arc::clone(text));
             }
             None => {}
         }

@@ -123,7 +123,7 @@ pub trait FindingExt {
 
 impl FindingExt for Finding {
     fn indicator(mut self, id: &str) -> Self {
-        self.indicator_id = Some(id.to_string());
+        self.indicator_id = Some(std::sync::Arc::from(id));
         self
     }
 

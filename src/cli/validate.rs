@@ -123,7 +123,7 @@ pub fn findings_json(findings: &[Finding]) -> String {
                 "source_file": &*f.at.file,
                 "sheet": f.at.sheet.as_deref(),
                 "cell": f.at.a1(),
-                "indicator_id": f.indicator_id,
+                "indicator_id": f.indicator_id.as_deref(),
                 "message": f.message().to_string(),
                 "hint": f.hint,
                 "raw": f.raw,

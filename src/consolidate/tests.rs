@@ -368,6 +368,10 @@ fn the_same_note_in_two_files_keeps_one_text() {
     assert_eq!(notes[0].text(), notes[1].text());
     assert!(notes[0].shares_text_with(notes[1]));
     assert_ne!(notes[0].at.file, notes[1].at.file);
+    let (Some(x), Some(y)) = (&notes[0].indicator_id, &notes[1].indicator_id) else {
+        panic!("notes name their indicator: {notes:?}")
+    };
+    assert!(Arc::ptr_eq(x, y));
 }
 
 #[test]

@@ -303,8 +303,8 @@ fn responsible_ids(result: &Consolidated, department: &str) -> Vec<String> {
 fn is_cross_department(f: &Finding, responsible: &[String]) -> bool {
     let about_ours = f
         .indicator_id
-        .as_ref()
-        .is_some_and(|id| responsible.contains(id));
+        .as_deref()
+        .is_some_and(|id| responsible.iter().any(|r| r == id));
     about_ours && [rules::CONFLICT.code, rules::DEPARTMENT_NOT_RESPONSIBLE.code].contains(&f.code)
 }
 
