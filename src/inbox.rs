@@ -171,11 +171,13 @@ pub fn read_all(
                 Some(input) => read_one(input, catalogue, matcher, limits, &progress),
                 None => Submission::failed("", catalogue, &Rejection::Unreadable(String::new())),
             };
-            // A poisoned lock still holds whole texts: each finding changes in one step.
-            texts
+            // A poisoned lock still holds whole texts: each name changes in one step.
+            let mut texts = texts
                 .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .share_all(&mut sub.findings);
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            texts.share_all(&mut sub.findings);
+            sub.values.share_names(&mut texts);
+            drop(texts);
             sub
         }
     };
@@ -343,6 +345,22 @@ mod order_tests {
             assert_eq!((x.code, x.text()), (y.code, y.text()));
             assert!(x.shares_text_with(y), "{x:?}");
             assert_ne!(x.at.file, y.at.file);
+        }
+        // The indicator IDs and sheet names are kept once for both files.
+        for (x, y) in a.findings.iter().zip(&b.findings) {
+            match (&x.at.sheet, &y.at.sheet) {
+                (Some(s), Some(t)) => assert!(Arc::ptr_eq(s, t), "{x:?}"),
+                (s, t) => assert_eq!(s, t),
+            }
+        }
+        assert_eq!(a.values.len(), b.values.len());
+        for (x, y) in a.values.iter().zip(b.values.iter()) {
+            assert!(std::ptr::eq(x.indicator_id(), y.indicator_id()), "{x:?}");
+            let sheets = (x.sheet(), y.sheet());
+            assert!(
+                matches!(sheets, (Some(s), Some(t)) if std::ptr::eq(s, t)),
+                "{x:?}"
+            );
         }
         // Each file's name is kept once: its submission, values and findings share it.
         for sub in [a, b] {

@@ -561,17 +561,20 @@ impl SharedTexts {
     /// (each naming its own value) keeps no list as long as theirs.
     pub const MAX: usize = 1 << 16;
 
-    /// Gives `finding` the text (and indicator ID) of an earlier finding with the same
-    /// text (ID), or keeps them to share with later ones.
+    /// Gives `finding` the text, indicator ID and sheet name of earlier findings with
+    /// the same ones, or keeps them to share with later ones.
     pub fn share(&mut self, finding: &mut Finding) {
         self.share_text(&mut finding.text);
         if let Some(id) = &mut finding.indicator_id {
             self.share_text(id);
         }
+        if let Some(sheet) = &mut finding.at.sheet {
+            self.share_text(sheet);
+        }
     }
 
     /// Replaces `text` with an equal one seen before, or keeps it to share.
-    fn share_text(&mut self, text: &mut Arc<str>) {
+    pub(crate) fn share_text(&mut self, text: &mut Arc<str>) {
         match self.seen.get(&**text) {
             Some(seen) => *text = Arc::clone(seen),
             None if self.seen.len() < Self::MAX => {

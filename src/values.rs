@@ -172,6 +172,22 @@ impl FileValues {
         }
     }
 
+    /// Shares the indicator IDs and sheet names with other files' values and findings
+    /// (most files of a batch name the same indicators and sheets): each file kept its
+    /// own copies, 0.2 KB of a small file.
+    pub fn share_names(&mut self, texts: &mut crate::model::SharedTexts) {
+        for id in &mut self.ids {
+            texts.share_text(id);
+        }
+        for sheet in self
+            .places
+            .iter_mut()
+            .filter_map(|(_, sheet)| sheet.as_mut())
+        {
+            texts.share_text(sheet);
+        }
+    }
+
     /// Gives back the room the lists grew into beyond their values.
     pub fn shrink_to_fit(&mut self) {
         self.rows.shrink_to_fit();
