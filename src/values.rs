@@ -54,40 +54,47 @@ pub struct FileValues {
     /// Every value's cell text, one after the other.
     text: String,
     rows: Vec<Packed>,
+    /// The numbers of the values too wide for a [`Packed`] (see [`Wide`]), in value
+    /// order; most files have none.
+    wide: Option<Box<Vec<Wide>>>,
 }
 
-/// A cell's 0-based row and column, or none: 8 bytes where `Option<(u32, u32)>` takes
-/// 12, which made every [`Packed`] 48 bytes instead of 40 (a large run holds a million).
-/// Row `u32::MAX` stands for no cell; the input limits keep real rows far below it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct PackedCell(u32, u32);
-
-impl PackedCell {
-    const NONE: PackedCell = PackedCell(u32::MAX, 0);
-
-    fn new(cell: Option<(u32, u32)>) -> Self {
-        match cell {
-            Some((row, col)) if row != u32::MAX => PackedCell(row, col),
-            _ => PackedCell::NONE,
-        }
-    }
-
-    fn get(self) -> Option<(u32, u32)> {
-        (self != PackedCell::NONE).then_some((self.0, self.1))
-    }
-}
-
-/// One value: numbers into its [`FileValues`]' lists, 32 bytes (40 until the
-/// sixteenth round: the cell text's end and the status had fields of their own).
+/// One value: numbers into its [`FileValues`]' lists, 24 bytes (40 until the
+/// sixteenth round: the cell text's end and the status had fields of their own, and
+/// the column and the numbers of the ID and place 4 bytes each).
 #[derive(Debug, Clone, PartialEq)]
 struct Packed {
     value: f64,
     /// Where its cell text starts in the file's text; it ends where the next value's
     /// starts (the texts are added in the values' order), or at the text's end.
     raw: u32,
-    cell: PackedCell,
     /// The period and the status in one word ([`When`]).
     when: When,
+    /// The cell's 0-based row; `u32::MAX` for a value without a cell (the input limits
+    /// keep real rows far below it).
+    row: u32,
+    /// The cell's 0-based column.
+    col: u16,
+    /// The number of the indicator ID in the file's list; [`Packed::WIDE`]: the
+    /// value's numbers are in its file's [`Wide`] list.
+    id: u8,
+    /// The number of the file and sheet in the file's list.
+    place: u8,
+}
+
+impl Packed {
+    /// Marks a value whose column, ID number or place number does not fit.
+    const WIDE: u8 = u8::MAX;
+    const NO_ROW: u32 = u32::MAX;
+}
+
+/// The numbers of a value that do not fit in a [`Packed`]: a column past 65,535 (a
+/// CSV file can have one), or a file with more than 254 indicators or 256 sheets.
+#[derive(Debug, Clone, PartialEq)]
+struct Wide {
+    /// The value's position in its file.
+    index: usize,
+    col: u32,
     id: u32,
     place: u32,
 }
@@ -212,11 +219,34 @@ impl FileValues {
         // keeps an empty text rather than a wrong one (its start is past the next's).
         let raw_start = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
         self.text.push_str(&raw);
+        let (row, col) = match cell {
+            Some((row, col)) if row != Packed::NO_ROW => (row, col),
+            _ => (Packed::NO_ROW, 0),
+        };
+        let narrow = (
+            u16::try_from(col),
+            u8::try_from(id).ok().filter(|&id| id != Packed::WIDE),
+            u8::try_from(place),
+        );
+        let (col, id, place) = match narrow {
+            (Ok(col), Some(id), Ok(place)) => (col, id, place),
+            _ => {
+                let wide = Wide {
+                    index: self.rows.len(),
+                    col,
+                    id,
+                    place,
+                };
+                self.wide.get_or_insert_default().push(wide);
+                (0, Packed::WIDE, 0)
+            }
+        };
         self.rows.push(Packed {
             value,
             raw: raw_start,
-            cell: PackedCell::new(cell),
             when: When::new(period, status),
+            row,
+            col,
             id,
             place,
         });
@@ -232,6 +262,7 @@ impl FileValues {
         Some(ValueRow {
             file: self,
             row,
+            index: i,
             raw_end: end,
         })
     }
@@ -306,6 +337,8 @@ impl SharedKey for (Arc<str>, Option<Arc<str>>) {
 pub struct ValueRow<'a> {
     file: &'a FileValues,
     row: &'a Packed,
+    /// Its position in its file.
+    index: usize,
     /// Where its cell text ends in the file's text.
     raw_end: u32,
 }
@@ -313,17 +346,33 @@ pub struct ValueRow<'a> {
 impl<'a> ValueRow<'a> {
     /// The indicator ID.
     pub fn indicator_id(&self) -> &'a str {
-        self.file.ids.get(self.row.id as usize).map_or("", |s| s)
+        self.file.ids.get(self.id_number()).map_or("", |s| s)
+    }
+
+    /// The value's [`Wide`] numbers, when it has them.
+    fn wide(&self) -> Option<&'a Wide> {
+        if self.row.id != Packed::WIDE {
+            return None;
+        }
+        let wide = self.file.wide.as_deref()?;
+        let at = wide.binary_search_by_key(&self.index, |w| w.index).ok()?;
+        wide.get(at)
     }
 
     /// The number of the indicator ID in its file's [`FileValues::ids`].
     pub(crate) fn id_number(&self) -> usize {
-        self.row.id as usize
+        match self.wide() {
+            Some(wide) => wide.id as usize,
+            None => usize::from(self.row.id),
+        }
     }
 
     /// The number of the file and sheet in its file's [`FileValues::places`].
     pub(crate) fn place_number(&self) -> usize {
-        self.row.place as usize
+        match self.wide() {
+            Some(wide) => wide.place as usize,
+            None => usize::from(self.row.place),
+        }
     }
 
     pub fn period(&self) -> Period {
@@ -344,7 +393,7 @@ impl<'a> ValueRow<'a> {
     }
 
     fn place(&self) -> Option<&'a (Arc<str>, Option<Arc<str>>)> {
-        self.file.places.get(self.row.place as usize)
+        self.file.places.get(self.place_number())
     }
 
     /// The file the value was read from.
@@ -358,7 +407,14 @@ impl<'a> ValueRow<'a> {
 
     /// 0-based absolute row and column.
     pub fn cell(&self) -> Option<(u32, u32)> {
-        self.row.cell.get()
+        if self.row.row == Packed::NO_ROW {
+            return None;
+        }
+        let col = match self.wide() {
+            Some(wide) => wide.col,
+            None => u32::from(self.row.col),
+        };
+        Some((self.row.row, col))
     }
 
     /// The cell in A1 form (`D12`), or `""` when the value has no cell.
@@ -557,18 +613,66 @@ mod tests {
     }
 
     #[test]
-    fn a_packed_cell_keeps_its_cell() {
-        // Excel's and LibreOffice's last cells, the first, and none.
+    fn a_packed_value_keeps_its_cell_indicator_and_sheet_however_wide() {
+        // Excel's and LibreOffice's last cells, the first, columns around the packed
+        // limit (a CSV file can be wider), a row past any sheet, and none.
         let cells = [
             Some((1_048_575, 16_383)),
             Some((1_048_575, 1_023)),
             Some((0, 0)),
+            Some((7, 65_534)),
+            Some((7, 65_535)),
+            Some((7, 65_536)),
             Some((u32::MAX - 1, u32::MAX)),
             None,
         ];
-        for cell in cells {
-            assert_eq!(PackedCell::new(cell).get(), cell, "input: {cell:?}");
+        let file: Arc<str> = Arc::from("a.csv");
+        let mut list = FileValues::default();
+        let mut expected = Vec::new();
+        // 300 indicators on 300 sheets: the numbers pass what a byte holds, and the
+        // cells repeat with each.
+        for n in 0..300u32 {
+            let cell = cells[n as usize % cells.len()];
+            let id: Arc<str> = Arc::from(format!("30-0-{n}"));
+            let sheet: Arc<str> = Arc::from(format!("表{n}"));
+            let at = CellRef {
+                file: file.clone(),
+                sheet: Some(sheet.clone()),
+                cell,
+            };
+            let status = if n % 7 == 0 {
+                Status::Rejected
+            } else {
+                Status::Used
+            };
+            let record = Record {
+                indicator_id: id.clone(),
+                period: Period::Year(FiscalYear(2024)),
+                value: f64::from(n),
+                raw: "x".repeat(n as usize % 3),
+                at,
+            };
+            list.push(record, status);
+            expected.push((id, sheet, cell, n, status));
         }
+        // Past the end a cell without a row stays without one.
+        list.push(test_record(&file, 1), Status::Used);
+        assert_eq!(list.len(), 301);
+        for (i, (id, sheet, cell, n, status)) in expected.iter().enumerate() {
+            let v = list.get(i).unwrap();
+            assert_eq!(v.indicator_id(), &**id, "value {i}");
+            assert_eq!(v.sheet(), Some(&**sheet), "value {i}");
+            assert_eq!(v.file(), "a.csv");
+            assert_eq!(v.cell(), *cell, "value {i}");
+            assert_eq!(v.value(), f64::from(*n));
+            assert_eq!(v.raw(), "x".repeat(*n as usize % 3), "value {i}");
+            assert_eq!(v.status(), *status);
+            assert_eq!(list.ids()[v.id_number()], *id);
+            assert_eq!(list.places()[v.place_number()].1.as_deref(), Some(&**sheet));
+        }
+        let last = list.get(300).unwrap();
+        assert_eq!((last.indicator_id(), last.cell()), ("30-0-1", Some((1, 0))));
+        assert_eq!(std::mem::size_of::<Packed>(), 24);
     }
 
     #[test]
@@ -691,6 +795,5 @@ mod tests {
             list.range(1..3).map(|v| v.raw()).collect::<Vec<_>>(),
             ["", "△1"]
         );
-        assert_eq!(std::mem::size_of::<Packed>(), 32);
     }
 }
