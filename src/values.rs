@@ -55,7 +55,9 @@ pub struct FileValues {
     text: String,
     rows: Vec<Packed>,
     /// The numbers of the values too wide for a [`Packed`] (see [`Wide`]), in value
-    /// order; most files have none.
+    /// order. Boxed: most files have none, and `None` takes 8 bytes of every file's
+    /// list where a `Vec` takes 24.
+    #[allow(clippy::box_collection)]
     wide: Option<Box<Vec<Wide>>>,
 }
 
