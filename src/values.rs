@@ -217,10 +217,13 @@ impl FileValues {
         let CellRef { file, sheet, cell } = at;
         let id = intern(&mut self.ids, indicator_id);
         let place = intern(&mut self.places, (file, sheet));
-        // A file's text stays far below 4 GiB (the input limits); past that a value
-        // keeps an empty text rather than a wrong one (its start is past the next's).
+        // A file's text stays far below 4 GiB (the input limits); a text that would
+        // pass it is not kept, and its value reads back an empty text rather than a
+        // wrong one (it starts and ends where the next one starts).
         let raw_start = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
-        self.text.push_str(&raw);
+        if u32::try_from(self.text.len() + raw.len()).is_ok() {
+            self.text.push_str(&raw);
+        }
         let (row, col) = match cell {
             Some((row, col)) if row != Packed::NO_ROW => (row, col),
             _ => (Packed::NO_ROW, 0),

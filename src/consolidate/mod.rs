@@ -188,7 +188,7 @@ pub fn consolidate(
             rows.set_department(
                 sub.department
                     .as_deref()
-                    .and_then(|d| shared_departments.get(d).cloned()),
+                    .map(|d| status::shared_department(&shared_departments, d)),
             );
             for (i, verdict) in verdicts.into_iter().enumerate() {
                 if verdict == Verdict::Rejected {

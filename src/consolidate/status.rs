@@ -73,6 +73,11 @@ pub(super) fn departments(subs: &[Submission]) -> Departments {
     shared
 }
 
+/// The shared name of department `d` (a name missing from `departments` is made anew).
+pub(super) fn shared_department(departments: &Departments, d: &str) -> Arc<str> {
+    departments.get(d).cloned().unwrap_or_else(|| Arc::from(d))
+}
+
 /// Per-file counts, tallied in one pass over values and findings (a scan of every
 /// finding per file was quadratic: 2,000 files × their findings).
 pub(super) fn file_statuses(
@@ -106,7 +111,7 @@ pub(super) fn file_statuses(
                 department: s
                     .department
                     .as_deref()
-                    .and_then(|d| departments.get(d).cloned()),
+                    .map(|d| shared_department(departments, d)),
                 failed: s.failed,
                 values,
                 errors,
