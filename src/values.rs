@@ -116,13 +116,18 @@ impl When {
             Period::Month(m) => (m.year, Some(m.month)),
         };
         let flag = month.map_or(0, |_| Self::MONTH);
-        let status = match status {
+        let word = u32::from(year) << 16 | u32::from(month.unwrap_or(0)) << 8 | flag;
+        When(word | Self::status_bits(status))
+    }
+
+    /// The status in the lowest two bits.
+    fn status_bits(status: Status) -> u32 {
+        match status {
             Status::Used => 0,
             Status::Superseded => 1,
             Status::Conflict => 2,
             Status::Rejected => 3,
-        };
-        When(u32::from(year) << 16 | u32::from(month.unwrap_or(0)) << 8 | flag | status)
+        }
     }
 
     fn period(self) -> Period {
@@ -147,7 +152,7 @@ impl When {
     }
 
     fn with_status(self, status: Status) -> Self {
-        When::new(self.period(), status)
+        When(self.0 & !0b11 | Self::status_bits(status))
     }
 }
 
