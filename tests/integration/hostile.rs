@@ -131,3 +131,25 @@ fn hostile_files_become_issues_and_the_good_file_still_counts() {
     assert_eq!(good.len(), 1, "{values:?}");
     assert_eq!(good[0]["value"], "97.1");
 }
+
+/// A table far to the right of a CSV sheet (past column 65,535, where Excel stops at
+/// 16,384): its values keep their cells, which are packed in 16 bits up to there.
+#[test]
+fn values_past_column_65535_keep_their_cells() {
+    let wd = Workdir::new("wide-csv");
+    let pad = ",".repeat(70_000);
+    let csv = format!("{pad}項目,R6.4,R6.5\n{pad}市税収納率,6.2%,20.8%\n");
+    wd.write("inbox/収税課_wide.csv", csv.as_bytes());
+    wd.consolidate("inbox", 0);
+    let values = wd.read_csv_maps("out/values.csv");
+    let cells: Vec<(&str, &str, &str)> = values
+        .iter()
+        .map(|v| (v["cell"].as_str(), v["period"].as_str(), v["raw"].as_str()))
+        .collect();
+    // Columns 70,002 and 70,003 (1-based): CYNJ and CYNK.
+    assert_eq!(
+        cells,
+        [("CYNJ2", "2024-04", "6.2%"), ("CYNK2", "2024-05", "20.8%")]
+    );
+    assert!(values.iter().all(|v| v["indicator_id"] == "33-1-2"));
+}
