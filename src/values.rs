@@ -262,8 +262,18 @@ impl FileValues {
         });
     }
 
-    /// The value at `i` as a [`ValueRow`] (`None` past the end).
-    fn row(&self, i: usize) -> Option<ValueRow<'_>> {
+    /// The number of values.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether the file has no values.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The value at `i` of this file (`None` past the end).
+    pub fn get(&self, i: usize) -> Option<ValueRow<'_>> {
         let row = self.rows.get(i)?;
         let end = match self.rows.get(i + 1) {
             Some(next) => next.raw,
@@ -277,25 +287,10 @@ impl FileValues {
         })
     }
 
-    /// The number of values.
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    /// Whether the file has no values.
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
-    /// The value at `i` of this file.
-    pub fn get(&self, i: usize) -> Option<ValueRow<'_>> {
-        self.row(i)
-    }
-
     /// The values in `range` (positions of this file, cut to its length).
     pub fn range(&self, range: Range<usize>) -> impl Iterator<Item = ValueRow<'_>> + '_ {
         let end = range.end.min(self.rows.len());
-        (range.start.min(end)..end).filter_map(move |i| self.row(i))
+        (range.start.min(end)..end).filter_map(move |i| self.get(i))
     }
 
     /// Every value of the file.
