@@ -12,9 +12,10 @@
 //! ratios and each part's declared counts. For xlsb, xls and ods, which calamine reads
 //! into a range sized by the cells' positions, the guard scans the cell records.
 //!
-//! The xlsx parts the guard inflates (sheets, shared strings) are kept, in a copy of
-//! the zip that stores them, and calamine reads that copy (module `unpack`): each part is
-//! inflated once per run instead of twice.
+//! The xlsx parts the guard inflates (sheets, shared strings), and the other parts
+//! calamine reads, are kept in a copy of the zip that stores them, and calamine reads
+//! that copy (module `unpack`): each part is inflated once per run instead of twice,
+//! with one inflater per file instead of one per part.
 
 use std::io::{Cursor, Read};
 
@@ -284,7 +285,7 @@ fn check_zip(bytes: &[u8], limits: &Limits, copy: &mut Vec<u8>) -> Result<Inspec
     };
     let mut unpacked = false;
     let mut markup = match format {
-        Format::Xlsx => match unpack_xlsx(&mut archive, limits, copy)? {
+        Format::Xlsx => match unpack_xlsx(&mut archive, bytes, limits, copy)? {
             Some(markup) => {
                 unpacked = true;
                 markup

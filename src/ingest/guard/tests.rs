@@ -281,8 +281,9 @@ fn an_unpacked_xlsx_stores_the_inflated_parts_and_reads_the_same() {
         let inspected = inspect_for_reading(&bytes, &name, &limits, &mut unpacked).unwrap();
         assert!(inspected.unpacked, "{name}");
         seen += 1;
-        // the same entries in the same order, less the theme; sheets and shared
-        // strings stored, the rest as they were
+        // the same entries in the same order, less the theme; the parts calamine
+        // reads stored (sheets, shared strings, the workbook, styles, relationships),
+        // the rest as they were
         let before = entries(&bytes);
         let after = entries(&unpacked);
         let kept: Vec<_> = before
@@ -292,7 +293,16 @@ fn an_unpacked_xlsx_stores_the_inflated_parts_and_reads_the_same() {
         assert_eq!(kept.len(), after.len(), "{name}");
         for ((n, method, size), (n2, method2, size2)) in kept.into_iter().zip(&after) {
             assert_eq!((n, size), (n2, size2), "{name}");
-            let inflated = n.ends_with("sharedStrings.xml") || n.contains("sheet");
+            let lower = n.to_ascii_lowercase();
+            let inflated = lower.ends_with("sharedstrings.xml")
+                || lower.contains("sheet")
+                || lower == "_rels/.rels"
+                || (lower.starts_with("xl/") && lower.ends_with(".xml"))
+                || (lower.starts_with("xl/") && lower.ends_with(".rels"));
+            assert!(
+                !inflated || !lower.starts_with("docprops/"),
+                "{name}: {n} is not read"
+            );
             let want = if inflated {
                 zip::CompressionMethod::Stored
             } else {
@@ -358,39 +368,40 @@ fn unusual_xlsx_files_are_read_as_they_are() {
     let unpack = |bytes: &[u8], max: u64| {
         let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
         let mut copy = Vec::new();
-        unpack_with(&mut archive, &limits, &mut copy, max)
+        unpack_with(&mut archive, bytes, &limits, &mut copy, max)
             .unwrap()
             .map(|markup| (markup, copy))
     };
     let plain = zip_of(&[
         ("xl/workbook.xml", workbook, Deflated),
         ("xl/worksheets/sheet1.xml", sheet, Deflated),
+        ("docProps/app.xml", b"<Properties/>", Deflated),
     ]);
     let (markup, copy) = unpack(&plain, UNPACKED_MAX).unwrap();
     assert!(markup.merges);
     assert_eq!(
         entries(&copy),
         vec![
-            (
-                "xl/workbook.xml".to_string(),
-                Deflated,
-                workbook.len() as u64
-            ),
+            ("xl/workbook.xml".to_string(), Stored, workbook.len() as u64),
             (
                 "xl/worksheets/sheet1.xml".to_string(),
                 Stored,
                 sheet.len() as u64
             ),
+            // calamine does not read it: copied as it was
+            ("docProps/app.xml".to_string(), Deflated, 13),
         ]
     );
+    assert_eq!(entry_text(&copy, "xl/workbook.xml").as_bytes(), workbook);
     // stored with its merged cells first, under a CRC of its own
     assert_eq!(
         entry_text(&copy, "xl/worksheets/sheet1.xml"),
         r#"<worksheet><mergeCells><mergeCell ref="A1:B1"/></mergeCells><sheetData/></worksheet>"#
     );
-    // more to inflate than the cap
-    assert!(unpack(&plain, sheet.len() as u64 - 1).is_none());
-    assert!(unpack(&plain, sheet.len() as u64).is_some());
+    // more to inflate than the cap (the workbook and the sheet)
+    let both = (workbook.len() + sheet.len()) as u64;
+    assert!(unpack(&plain, both - 1).is_none());
+    assert!(unpack(&plain, both).is_some());
     // a name that is not ASCII
     let named = zip_of(&[
         ("xl/workbook.xml", workbook, Deflated),
@@ -420,8 +431,108 @@ fn unusual_xlsx_files_are_read_as_they_are() {
         ),
     ]);
     let mut archive = zip::ZipArchive::new(Cursor::new(&hostile[..])).unwrap();
-    let got = unpack_with(&mut archive, &limits, &mut Vec::new(), UNPACKED_MAX);
+    let got = unpack_with(
+        &mut archive,
+        &hostile,
+        &limits,
+        &mut Vec::new(),
+        UNPACKED_MAX,
+    );
     assert_eq!(got.err().map(|r| r.code()), Some("E-FILE-LIMIT"));
+}
+
+/// `bytes` with the 4-byte field at `local` bytes into each local header and `central`
+/// bytes into each central one set to `value` (a zip of one entry).
+fn with_field(bytes: &[u8], local: usize, central: usize, value: u32) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    for at in memchr::memmem::find_iter(bytes, b"PK").collect::<Vec<_>>() {
+        let field = match bytes.get(at + 2..at + 4) {
+            Some([3, 4]) => at + local,
+            Some([1, 2]) => at + central,
+            _ => continue,
+        };
+        out[field..field + 4].copy_from_slice(&value.to_le_bytes());
+    }
+    out
+}
+
+/// The crc, compressed size and size fields: offsets in a local and a central header.
+const CRC: (usize, usize) = (14, 16);
+const COMPRESSED: (usize, usize) = (18, 20);
+const SIZE: (usize, usize) = (22, 24);
+
+/// Unpacks `bytes` with at most `max` inflated bytes: the result and the copy.
+fn unpack_copy(bytes: &[u8], max: u64) -> (Result<Option<Markup>, Rejection>, Vec<u8>) {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut copy = Vec::new();
+    let got = unpack_with(&mut archive, bytes, &Limits::default(), &mut copy, max);
+    (got, copy)
+}
+
+#[test]
+fn a_part_whose_header_understates_its_size_is_inflated_whole_up_to_the_cap() {
+    use zip::CompressionMethod::Deflated;
+    // 2 MB of rows that deflate to a few KB, declared as 1 byte
+    let rows = "<row><c><v>1</v></c></row>".repeat(80_000);
+    let sheet = format!("<worksheet><sheetData>{rows}</sheetData></worksheet>");
+    let name = "xl/worksheets/sheet1.xml";
+    let zipped = zip_of(&[(name, sheet.as_bytes(), Deflated)]);
+    let lying = with_field(&zipped, SIZE.0, SIZE.1, 1);
+    let (got, copy) = unpack_copy(&lying, UNPACKED_MAX);
+    assert!(got.unwrap().is_some());
+    assert_eq!(entry_text(&copy, name), sheet);
+    assert_eq!(entries(&copy)[0].2, sheet.len() as u64);
+    // past the cap it is read as it is, and the copy never held more than the cap
+    // and a byte of it
+    let cap = 100_000;
+    let (got, copy) = unpack_copy(&lying, cap);
+    assert!(got.unwrap().is_none());
+    assert!(
+        copy.len() <= 30 + name.len() + cap as usize + 1,
+        "{}",
+        copy.len()
+    );
+}
+
+#[test]
+fn a_broken_part_is_refused_by_name() {
+    use zip::CompressionMethod::{Deflated, Stored};
+    let sheet =
+        "<worksheet><sheetData><row><c><v>1</v></c></row></sheetData></worksheet>".repeat(20);
+    let name = "xl/worksheets/sheet1.xml";
+    let deflated = zip_of(&[(name, sheet.as_bytes(), Deflated)]);
+    let stored = zip_of(&[(name, sheet.as_bytes(), Stored)]);
+    let refused = |bytes: &[u8], why: &str| {
+        let (got, _) = unpack_copy(bytes, UNPACKED_MAX);
+        let rejection = got.err().unwrap_or_else(|| panic!("{why}: not refused"));
+        assert_eq!(rejection.code(), "E-FILE-UNREADABLE", "{why}");
+        let message = rejection.reason();
+        assert!(
+            message.contains(name) && message.contains("展開できません"),
+            "{why}: {message}"
+        );
+        message
+    };
+    // a CRC that does not match, deflated or stored
+    for bytes in [&deflated, &stored] {
+        let message = refused(&with_field(bytes, CRC.0, CRC.1, 0x1234_5678), "crc");
+        assert!(message.contains("CRC"), "{message}");
+    }
+    // a stream cut short: its compressed size is a few bytes short
+    let mut archive = zip::ZipArchive::new(Cursor::new(&deflated[..])).unwrap();
+    let packed = archive.by_index_raw(0).unwrap().compressed_size() as u32;
+    let message = refused(
+        &with_field(&deflated, COMPRESSED.0, COMPRESSED.1, packed - 4),
+        "short",
+    );
+    assert!(message.contains("途中で終わっています"), "{message}");
+    // a stream with garbage in it
+    let start = archive.by_index_raw(0).unwrap().data_start().unwrap() as usize;
+    let mut garbled = deflated.clone();
+    for b in &mut garbled[start..start + 8] {
+        *b = 0xff;
+    }
+    refused(&garbled, "garbled");
 }
 
 #[test]

@@ -5,18 +5,21 @@
 //! merged cells; calamine then inflated the same parts again. Here the guard inflates
 //! each of them once, into a copy of the zip that stores them (method 0), and checks
 //! them there; calamine reads the copy. A sheet's merged cells are moved to its start
-//! on the way ([`super::merges_first`]). The other parts are copied as they are
-//! (compressed), except the theme, which calamine would parse only for the colours of
-//! fonts, fills and borders (6 % of a small batch's CPU in the tenth round); without
-//! it, calamine takes the default Office colours. Anything unusual (an encrypted or
-//! non-ASCII entry, a method other than stored or deflate, more inflated bytes than
-//! [`UNPACKED_MAX`]) leaves the file to [`super::check_xlsx_parts`] and calamine as it
-//! is.
+//! on the way ([`super::merges_first`]). The other parts calamine reads (the workbook,
+//! its styles and relationships) are stored inflated too, so that calamine inflates
+//! nothing: one inflater serves the whole file ([`inflate`]). The parts calamine does
+//! not read are copied as they are (compressed), and the theme is left out: calamine
+//! would parse it only for the colours of fonts, fills and borders (6 % of a small
+//! batch's CPU in the tenth round); without it, calamine takes the default Office
+//! colours. Anything unusual (an encrypted or non-ASCII entry, a method other than
+//! stored or deflate, more inflated bytes than [`UNPACKED_MAX`]) leaves the file to
+//! [`super::check_xlsx_parts`] and calamine as it is.
 //!
 //! The copy is a plain zip written here: local headers without extra fields, sizes in
 //! the headers (no data descriptors), the central directory and its end record. Each
-//! entry keeps its name, method and CRC (the zip crate checked the inflated bytes
-//! against that CRC on the way).
+//! entry keeps its name and CRC (checked here against the inflated bytes).
+
+use flate2::{Decompress, FlushDecompress, Status};
 
 use super::*;
 
@@ -33,15 +36,18 @@ pub(super) const UNPACKED_MAX: u64 = 64 * 1024 * 1024;
 /// than the limits allow, as [`super::check_xlsx_parts`] gives them.
 pub(super) fn unpack_xlsx(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    bytes: &[u8],
     limits: &Limits,
     out: &mut Vec<u8>,
 ) -> Result<Option<Markup>, Rejection> {
-    unpack_with(archive, limits, out, UNPACKED_MAX)
+    unpack_with(archive, bytes, limits, out, UNPACKED_MAX)
 }
 
-/// [`unpack_xlsx`] with at most `max` inflated bytes.
+/// [`unpack_xlsx`] with at most `max` inflated bytes; `bytes` are the file `archive`
+/// reads.
 pub(super) fn unpack_with(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    bytes: &[u8],
     limits: &Limits,
     out: &mut Vec<u8>,
     max: u64,
@@ -56,6 +62,7 @@ pub(super) fn unpack_with(
     let mut bare: Vec<(usize, usize)> = Vec::new();
     let mut markup = Markup::NONE;
     let mut inflated: u64 = 0;
+    let mut inflater = Decompress::new(false);
     for (i, kind) in plan.parts.iter().enumerate() {
         let offset = out.len();
         let meta = match kind {
@@ -71,33 +78,53 @@ pub(super) fn unpack_with(
                 }
                 meta
             }
-            Part::Inflated { strings } => {
-                let entry = archive.by_index(i).map_err(broken)?;
+            Part::Inflated(check) => {
+                let entry = archive.by_index_raw(i).map_err(broken)?;
                 let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
                 let mut meta = Entry::of(&entry, offset);
+                let Some(data) = entry_data(bytes, entry.data_start(), meta.compressed) else {
+                    return Ok(None);
+                };
+                let method = meta.method;
                 meta.method = STORED;
                 write_local(out, &meta);
                 let start = out.len();
                 let room = max.saturating_sub(inflated);
-                let mut reader = entry.take(room.saturating_add(1));
-                reader.read_to_end(out).map_err(|e| {
-                    Rejection::Unreadable(format!("{name} を展開できません（{e}）"))
-                })?;
+                let fits = if method == DEFLATED {
+                    inflate(&mut inflater, data, out, meta.size, room).map_err(|e| {
+                        Rejection::Unreadable(format!("{name} を展開できません（{e}）"))
+                    })?
+                } else {
+                    out.extend_from_slice(data);
+                    data.len() as u64 <= room
+                };
                 let part = out.get_mut(start..).unwrap_or_default();
-                if part.len() as u64 > room {
+                if !fits {
                     return Ok(None);
                 }
+                if crc32fast::hash(part) != meta.crc {
+                    return Err(Rejection::Unreadable(format!(
+                        "{name} を展開できません（CRC が一致しません）"
+                    )));
+                }
                 inflated += part.len() as u64;
-                if *strings {
-                    let head = part.get(..STRINGS_HEAD).unwrap_or(part);
-                    check_shared_strings(head, part.len() > STRINGS_HEAD, &name, limits)?;
-                } else if memmem::find(part, b"mergeCell").is_some() {
-                    markup.merges = true;
-                    if merges_first::move_merges_first(part) {
-                        meta.crc = crc32fast::hash(part);
+                match check {
+                    Check::Strings => {
+                        let head = part.get(..STRINGS_HEAD).unwrap_or(part);
+                        check_shared_strings(head, part.len() > STRINGS_HEAD, &name, limits)?;
                     }
-                } else if let Some(root_end) = merges_first::worksheet_root_end(part) {
-                    bare.push((entries.len(), start + root_end));
+                    Check::Merges if memmem::find(part, b"mergeCell").is_some() => {
+                        markup.merges = true;
+                        if merges_first::move_merges_first(part) {
+                            meta.crc = crc32fast::hash(part);
+                        }
+                    }
+                    Check::Merges => {
+                        if let Some(root_end) = merges_first::worksheet_root_end(part) {
+                            bare.push((entries.len(), start + root_end));
+                        }
+                    }
+                    Check::Nothing => {}
                 }
                 meta.compressed = part.len() as u64;
                 meta.size = part.len() as u64;
@@ -184,12 +211,24 @@ const DEFLATED: u16 = 8;
 /// What becomes of each entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Part {
-    /// Inflated and stored: the shared strings, or a part that may hold merged cells.
-    Inflated { strings: bool },
-    /// Copied compressed.
+    /// Inflated and stored, then checked: the shared strings, a part that may hold
+    /// merged cells, or another part calamine reads.
+    Inflated(Check),
+    /// Copied compressed (a part calamine does not read).
     Copied,
     /// Left out (the theme).
     Dropped,
+}
+
+/// What the guard checks in an inflated part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Check {
+    /// The shared strings' declared count ([`check_shared_strings`]).
+    Strings,
+    /// Merged cells, moved to the sheet's start ([`merges_first`]).
+    Merges,
+    /// Nothing: inflated only so that calamine reads it stored.
+    Nothing,
 }
 
 struct Plan {
@@ -219,16 +258,18 @@ fn plan(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, max: u64) -> Result<Option
         let part = if is_theme_part(&normalized) {
             Part::Dropped
         } else if normalized.ends_with("sharedstrings.xml") {
-            Part::Inflated { strings: true }
+            Part::Inflated(Check::Strings)
         } else if may_hold_merges(&normalized) {
-            Part::Inflated { strings: false }
+            Part::Inflated(Check::Merges)
+        } else if read_by_calamine(&normalized) {
+            Part::Inflated(Check::Nothing)
         } else {
             Part::Copied
         };
         let header = 30 + 46 + name.len() as u64;
         capacity = capacity.saturating_add(header);
         match part {
-            Part::Inflated { .. } => {
+            Part::Inflated(_) => {
                 inflated = inflated.saturating_add(entry.size());
                 capacity = capacity.saturating_add(entry.size());
             }
@@ -244,6 +285,68 @@ fn plan(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, max: u64) -> Result<Option
         parts,
         capacity: usize::try_from(capacity).unwrap_or(0),
     }))
+}
+
+/// Whether calamine reads the part (by its lower-case name with `/`): the package's and
+/// the workbook's XML and relationships. Inflated here, with one inflater for the whole
+/// file, they are stored for calamine, which made an inflater per part (six a small
+/// workbook, with the sheet and the shared strings: 6 % of a small batch's
+/// instructions, most of it zeroing each inflater's tables).
+fn read_by_calamine(normalized: &str) -> bool {
+    (normalized.starts_with("xl/") || normalized == "_rels/.rels")
+        && (normalized.ends_with(".xml") || normalized.ends_with(".rels"))
+}
+
+/// The compressed bytes of an entry that start at `start` in `bytes`; `None` when
+/// they are not all there.
+fn entry_data(bytes: &[u8], start: Option<u64>, len: u64) -> Option<&[u8]> {
+    let start = usize::try_from(start?).ok()?;
+    let end = start.checked_add(usize::try_from(len).ok()?)?;
+    bytes.get(start..end)
+}
+
+/// Inflates the raw deflate stream `data` onto the end of `out`, expecting `declared`
+/// bytes. `Ok(false)` when it holds more than `room` bytes: `out` then holds at most
+/// one byte more, whatever the stream would make (a zip bomb's header can lie).
+///
+/// # Errors
+/// The stream is broken or ends early.
+fn inflate(
+    inflater: &mut Decompress,
+    data: &[u8],
+    out: &mut Vec<u8>,
+    declared: u64,
+    room: u64,
+) -> Result<bool, String> {
+    inflater.reset(false);
+    let start = out.len();
+    let limit = room.saturating_add(1);
+    let want = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    out.reserve_exact(want(declared.saturating_add(1).min(limit)));
+    loop {
+        let read = want(inflater.total_in());
+        let rest = data.get(read..).unwrap_or_default();
+        let before = out.len();
+        let status = inflater
+            .decompress_vec(rest, out, FlushDecompress::Finish)
+            .map_err(|e| e.to_string())?;
+        let made = (out.len() - start) as u64;
+        if made > room {
+            return Ok(false);
+        }
+        if status == Status::StreamEnd {
+            return Ok(true);
+        }
+        if out.len() < out.capacity() {
+            if out.len() == before && want(inflater.total_in()) == read {
+                return Err("データが途中で終わっています".to_string());
+            }
+        } else {
+            // The header gave too small a size: grow by what is made so far, at
+            // least 64 KiB, and never past one byte more than `room`.
+            out.reserve_exact(want(made.max(64 * 1024).min(limit - made)));
+        }
+    }
 }
 
 fn broken(e: zip::result::ZipError) -> Rejection {
