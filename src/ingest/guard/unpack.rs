@@ -80,8 +80,8 @@ pub(super) fn unpack_with(
             }
             Part::Inflated(check) => {
                 let entry = archive.by_index_raw(i).map_err(broken)?;
-                let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
                 let mut meta = Entry::of(&entry, offset);
+                let name = std::str::from_utf8(&meta.name).unwrap_or_default();
                 let Some(data) = entry_data(bytes, entry.data_start(), meta.compressed) else {
                     return Ok(None);
                 };
@@ -111,7 +111,7 @@ pub(super) fn unpack_with(
                 match check {
                     Check::Strings => {
                         let head = part.get(..STRINGS_HEAD).unwrap_or(part);
-                        check_shared_strings(head, part.len() > STRINGS_HEAD, &name, limits)?;
+                        check_shared_strings(head, part.len() > STRINGS_HEAD, name, limits)?;
                     }
                     Check::Merges if memmem::find(part, b"mergeCell").is_some() => {
                         markup.merges = true;
@@ -214,9 +214,10 @@ enum Part {
     /// Inflated and stored, then checked: the shared strings, a part that may hold
     /// merged cells, or another part calamine reads.
     Inflated(Check),
-    /// Copied compressed (a part calamine does not read).
+    /// Copied compressed (another part calamine may read: its name is not one it is
+    /// known to read, nor known to be left alone).
     Copied,
-    /// Left out (the theme).
+    /// Left out (the theme, and package metadata calamine never opens).
     Dropped,
 }
 
@@ -245,6 +246,7 @@ fn plan(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, max: u64) -> Result<Option
     let mut parts = Vec::with_capacity(archive.len());
     let mut inflated: u64 = 0;
     let mut capacity: u64 = 22;
+    let mut normalized = String::new();
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(broken)?;
         let name = entry.name_raw();
@@ -252,10 +254,12 @@ fn plan(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, max: u64) -> Result<Option
         if entry.encrypted() || !name.is_ascii() || method.is_none() {
             return Ok(None);
         }
-        let normalized = String::from_utf8_lossy(name)
-            .replace('\\', "/")
-            .to_ascii_lowercase();
-        let part = if is_theme_part(&normalized) {
+        normalized.clear();
+        normalized.extend(name.iter().map(|&b| match b {
+            b'\\' => '/',
+            b => char::from(b.to_ascii_lowercase()),
+        }));
+        let part = if is_theme_part(&normalized) || not_for_calamine(&normalized) {
             Part::Dropped
         } else if normalized.ends_with("sharedstrings.xml") {
             Part::Inflated(Check::Strings)
@@ -285,6 +289,15 @@ fn plan(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, max: u64) -> Result<Option
         parts,
         capacity: usize::try_from(capacity).unwrap_or(0),
     }))
+}
+
+/// Whether the part is package metadata that calamine never opens (the content types,
+/// the document properties, custom XML): left out of the copy, calamine's zip reader
+/// does not list them (three of a small workbook's ten entries).
+fn not_for_calamine(normalized: &str) -> bool {
+    normalized == "[content_types].xml"
+        || normalized.starts_with("docprops/")
+        || normalized.starts_with("customxml/")
 }
 
 /// Whether calamine reads the part (by its lower-case name with `/`): the package's and
