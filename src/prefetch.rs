@@ -13,14 +13,17 @@
 //! On files already in memory (a second run over the same folder) the asking costs more
 //! than it saves (open, stat, advise and close: 5 % of a warm run over 2,000 small
 //! files). So the thread starts only once the readers found files slow to read
-//! ([`Progress::read`]: [`COLD_READS`] reads slower than memory could explain).
+//! ([`Progress::read`]: [`COLD_READS`] reads slower than memory could explain, and at
+//! least one read in [`COLD_SHARE`] so far: on a busy machine a reader held up in a
+//! warm read for a few hundred µs made two such reads in one run of ten over 2,000
+//! small files, and the thread then asked for 1,400 files already in memory).
 //!
 //! Only regular files are opened (a pipe named `.xlsx` is left to the reader, which
 //! refuses it), and only on Linux; elsewhere nothing is done.
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 /// The most files asked for ahead of the readers.
@@ -32,6 +35,10 @@ pub const AHEAD_BYTES: u64 = 64 << 20;
 /// Reads this much slower than a copy from memory (see [`is_cold`]) start the
 /// prefetching.
 pub const COLD_READS: usize = 2;
+
+/// At least one read in this many must be slow to start the prefetching (a cold batch
+/// has nearly all of them slow).
+pub const COLD_SHARE: usize = 4;
 
 /// Whether reading `bytes` in `took` means the file came from the device: longer than
 /// 300 µs plus 2 GB/s (memory gives a small file in 5–15 µs and copies 5–10 GB/s;
@@ -52,8 +59,12 @@ pub struct Progress {
     started: AtomicUsize,
     /// The count of started files the sleeping thread waits for (`usize::MAX`: awake).
     wake_at: AtomicUsize,
+    /// Reads done.
+    reads: AtomicUsize,
     /// Reads that came from the device ([`is_cold`]).
     cold: AtomicUsize,
+    /// Whether the reads were found slow (the thread may start).
+    slow: AtomicBool,
     /// Whether the batch is read (nothing more is needed).
     done: Mutex<bool>,
     moved: Condvar,
@@ -64,7 +75,9 @@ impl Default for Progress {
         Progress {
             started: AtomicUsize::new(0),
             wake_at: AtomicUsize::new(usize::MAX),
+            reads: AtomicUsize::new(0),
             cold: AtomicUsize::new(0),
+            slow: AtomicBool::new(false),
             done: Mutex::new(false),
             moved: Condvar::new(),
         }
@@ -82,10 +95,19 @@ impl Progress {
         }
     }
 
-    /// A reader read a file of `bytes` in `took`; the [`COLD_READS`]th slow read wakes
-    /// the prefetching thread.
+    /// A reader read a file of `bytes` in `took`. The slow read that makes
+    /// [`COLD_READS`] of them, and at least one in [`COLD_SHARE`] of the reads so far,
+    /// wakes the prefetching thread.
     pub fn read(&self, took: std::time::Duration, bytes: u64) {
-        if is_cold(took, bytes) && self.cold.fetch_add(1, SeqCst) + 1 == COLD_READS {
+        let reads = self.reads.fetch_add(1, SeqCst).saturating_add(1);
+        if !is_cold(took, bytes) {
+            return;
+        }
+        let cold = self.cold.fetch_add(1, SeqCst).saturating_add(1);
+        if cold >= COLD_READS
+            && cold.saturating_mul(COLD_SHARE) >= reads
+            && !self.slow.swap(true, SeqCst)
+        {
             let _done = self.lock();
             self.moved.notify_one();
         }
@@ -93,7 +115,7 @@ impl Progress {
 
     /// Waits until reads were slow; `None` once the batch is read.
     fn wait_cold(&self) -> Option<()> {
-        self.wait_for(|| self.cold.load(SeqCst) >= COLD_READS)
+        self.wait_for(|| self.slow.load(SeqCst))
     }
 
     /// Waits, under the lock that wake-ups are given with, until `ready` holds; `None`
@@ -319,6 +341,29 @@ mod tests {
         }
         progress.read(Duration::from_millis(5), 6_000); // one slow read is not enough
         assert_eq!(asked_by_now(&asked), Vec::<usize>::new());
+        progress.finish();
+        thread.join().unwrap();
+    }
+
+    #[test]
+    fn a_few_slow_reads_among_many_fast_ones_ask_for_nothing() {
+        let (progress, asked, thread) = run(vec![6_000; 300]);
+        let fast = || progress.read(Duration::from_micros(10), 6_000);
+        let slow = || progress.read(Duration::from_millis(5), 6_000);
+        for _ in 0..60 {
+            fast();
+        }
+        // a reader held up twice on a busy machine: 2 slow reads in 62
+        slow();
+        slow();
+        assert_eq!(asked_by_now(&asked), Vec::<usize>::new());
+        // the files now come from the device: one read in four is slow at 20 of 80
+        for _ in 0..17 {
+            slow();
+        }
+        assert_eq!(asked_by_now(&asked), Vec::<usize>::new());
+        slow();
+        assert!(!asked_once(&asked, 1).is_empty());
         progress.finish();
         thread.join().unwrap();
     }
