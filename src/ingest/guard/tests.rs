@@ -423,15 +423,7 @@ fn unusual_xlsx_files_are_read_as_they_are() {
     assert!(unpack(&named, UNPACKED_MAX).is_none());
     // a method other than stored and deflate
     let bzip = zip_of(&[("xl/workbook.xml", workbook, Stored)]);
-    let mut odd = bzip.clone();
-    for at in memchr::memmem::find_iter(&bzip, b"PK").collect::<Vec<_>>() {
-        // the method field: 8 bytes into a local header, 10 into a central one
-        match bzip.get(at + 2..at + 4) {
-            Some([3, 4]) => odd[at + 8] = 12,
-            Some([1, 2]) => odd[at + 10] = 12,
-            _ => {}
-        }
-    }
+    let odd = with_field(&bzip, METHOD.0, METHOD.1, &12u16.to_le_bytes());
     assert!(zip::ZipArchive::new(Cursor::new(&odd[..])).is_ok());
     assert!(unpack(&odd, UNPACKED_MAX).is_none());
     // the shared strings' declared count is still checked
@@ -454,9 +446,9 @@ fn unusual_xlsx_files_are_read_as_they_are() {
     assert_eq!(got.err().map(|r| r.code()), Some("E-FILE-LIMIT"));
 }
 
-/// `bytes` with the 4-byte field at `local` bytes into each local header and `central`
-/// bytes into each central one set to `value` (a zip of one entry).
-fn with_field(bytes: &[u8], local: usize, central: usize, value: u32) -> Vec<u8> {
+/// `bytes` with the field at `local` bytes into each local header and `central` bytes
+/// into each central one set to `value` (little-endian; a zip of one entry).
+fn with_field(bytes: &[u8], local: usize, central: usize, value: &[u8]) -> Vec<u8> {
     let mut out = bytes.to_vec();
     for at in memchr::memmem::find_iter(bytes, b"PK").collect::<Vec<_>>() {
         let field = match bytes.get(at + 2..at + 4) {
@@ -464,12 +456,14 @@ fn with_field(bytes: &[u8], local: usize, central: usize, value: u32) -> Vec<u8>
             Some([1, 2]) => at + central,
             _ => continue,
         };
-        out[field..field + 4].copy_from_slice(&value.to_le_bytes());
+        out[field..field + value.len()].copy_from_slice(value);
     }
     out
 }
 
-/// The crc, compressed size and size fields: offsets in a local and a central header.
+/// The method, crc, compressed size and size fields: offsets in a local and a central
+/// header.
+const METHOD: (usize, usize) = (8, 10);
 const CRC: (usize, usize) = (14, 16);
 const COMPRESSED: (usize, usize) = (18, 20);
 const SIZE: (usize, usize) = (22, 24);
@@ -490,7 +484,7 @@ fn a_part_whose_header_understates_its_size_is_inflated_whole_up_to_the_cap() {
     let sheet = format!("<worksheet><sheetData>{rows}</sheetData></worksheet>");
     let name = "xl/worksheets/sheet1.xml";
     let zipped = zip_of(&[(name, sheet.as_bytes(), Deflated)]);
-    let lying = with_field(&zipped, SIZE.0, SIZE.1, 1);
+    let lying = with_field(&zipped, SIZE.0, SIZE.1, &1u32.to_le_bytes());
     let (got, copy) = unpack_copy(&lying, UNPACKED_MAX);
     assert!(got.unwrap().is_some());
     assert_eq!(entry_text(&copy, name), sheet);
@@ -528,14 +522,22 @@ fn a_broken_part_is_refused_by_name() {
     };
     // a CRC that does not match, deflated or stored
     for bytes in [&deflated, &stored] {
-        let message = refused(&with_field(bytes, CRC.0, CRC.1, 0x1234_5678), "crc");
+        let message = refused(
+            &with_field(bytes, CRC.0, CRC.1, &0x1234_5678u32.to_le_bytes()),
+            "crc",
+        );
         assert!(message.contains("CRC"), "{message}");
     }
     // a stream cut short: its compressed size is a few bytes short
     let mut archive = zip::ZipArchive::new(Cursor::new(&deflated[..])).unwrap();
     let packed = archive.by_index_raw(0).unwrap().compressed_size() as u32;
     let message = refused(
-        &with_field(&deflated, COMPRESSED.0, COMPRESSED.1, packed - 4),
+        &with_field(
+            &deflated,
+            COMPRESSED.0,
+            COMPRESSED.1,
+            &(packed - 4).to_le_bytes(),
+        ),
         "short",
     );
     assert!(message.contains("途中で終わっています"), "{message}");

@@ -94,9 +94,11 @@ pub(super) fn unpack_with(
                     inflate(&mut inflater, data, out, meta.size, room).map_err(|e| {
                         Rejection::Unreadable(format!("{name} を展開できません（{e}）"))
                     })?
-                } else {
+                } else if data.len() as u64 <= room {
                     out.extend_from_slice(data);
-                    data.len() as u64 <= room
+                    true
+                } else {
+                    false
                 };
                 let part = out.get_mut(start..).unwrap_or_default();
                 if !fits {
