@@ -68,14 +68,13 @@ pub(super) fn unpack_with(
         let meta = match kind {
             Part::Dropped => continue,
             Part::Copied => {
-                let mut entry = archive.by_index_raw(i).map_err(broken)?;
+                let entry = archive.by_index_raw(i).map_err(broken)?;
                 let meta = Entry::of(&entry, offset);
-                write_local(out, &meta);
-                let start = out.len();
-                if entry.read_to_end(out).is_err() || (out.len() - start) as u64 != meta.compressed
-                {
+                let Some(data) = entry_data(bytes, entry.data_start(), meta.compressed) else {
                     return Ok(None);
-                }
+                };
+                write_local(out, &meta);
+                out.extend_from_slice(data);
                 meta
             }
             Part::Inflated(check) => {
