@@ -64,7 +64,7 @@ pub(super) fn worksheet_root_end(part: &[u8]) -> Option<usize> {
 }
 
 /// Where the markup starts after a byte-order mark and the XML declaration.
-fn after_prolog(part: &[u8]) -> Option<usize> {
+pub(super) fn after_prolog(part: &[u8]) -> Option<usize> {
     let begin = if part.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {
@@ -140,7 +140,7 @@ fn find_from(part: &[u8], pos: usize, needle: &[u8]) -> usize {
 
 /// The next tag from `pos` (`<` to `>`); `None` at the end of the part and for a
 /// comment, CDATA, a DOCTYPE or a processing instruction, which are left to calamine.
-fn next_tag(part: &[u8], pos: usize) -> Option<Range<usize>> {
+pub(super) fn next_tag(part: &[u8], pos: usize) -> Option<Range<usize>> {
     let lt = pos + part.get(pos..)?.iter().position(|&b| b == b'<')?;
     if matches!(part.get(lt + 1)?, b'!' | b'?') {
         return None;
@@ -195,14 +195,14 @@ enum Data {
 /// What quick-xml makes of a tag (`<…>`): an end tag when it starts with `</`, else an
 /// empty element when it ends with `/>`, else a start tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Start,
     Empty,
     End,
 }
 
 impl Kind {
-    fn of(tag: &[u8]) -> Kind {
+    pub(super) fn of(tag: &[u8]) -> Kind {
         if tag.get(1) == Some(&b'/') {
             Kind::End
         } else if tag.len() >= 3 && tag.get(tag.len() - 2) == Some(&b'/') {
@@ -213,11 +213,16 @@ impl Kind {
     }
 }
 
-/// A tag's local name: an end tag's text without white space after it, a start tag's
-/// up to white space, then what follows the first `:`.
-fn local_name(tag: &[u8], kind: Kind) -> &[u8] {
+/// A tag's local name: its [`qualified_name`], then what follows the first `:`.
+pub(super) fn local_name(tag: &[u8], kind: Kind) -> &[u8] {
+    local(qualified_name(tag, kind))
+}
+
+/// A tag's name: an end tag's text without white space after it, a start tag's up to
+/// white space.
+pub(super) fn qualified_name(tag: &[u8], kind: Kind) -> &[u8] {
     let inner = tag.get(1..tag.len().saturating_sub(1)).unwrap_or_default();
-    let name = match kind {
+    match kind {
         Kind::End => trim_end(inner.get(1..).unwrap_or_default()),
         Kind::Start | Kind::Empty => {
             let content = inner.strip_suffix(b"/").unwrap_or(inner);
@@ -227,8 +232,7 @@ fn local_name(tag: &[u8], kind: Kind) -> &[u8] {
                 .unwrap_or(content.len());
             content.get(..len).unwrap_or_default()
         }
-    };
-    local(name)
+    }
 }
 
 impl Scan {

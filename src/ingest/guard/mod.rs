@@ -26,6 +26,7 @@ use super::grid::Format;
 mod merges_first;
 mod ods;
 mod scan;
+mod styles;
 mod unpack;
 mod xls;
 mod xlsb;

@@ -7,11 +7,11 @@
 //! them there; calamine reads the copy. A sheet's merged cells are moved to its start
 //! on the way ([`super::merges_first`]). The other parts calamine reads (the workbook,
 //! its styles and relationships) are stored inflated too, so that calamine inflates
-//! nothing: one inflater serves the whole file ([`inflate`]). The parts calamine does
-//! not read are copied as they are (compressed), and the theme is left out: calamine
-//! would parse it only for the colours of fonts, fills and borders (6 % of a small
-//! batch's CPU in the tenth round); without it, calamine takes the default Office
-//! colours. Anything unusual (an encrypted or non-ASCII entry, a method other than
+//! nothing: one inflater serves the whole file ([`inflate`]). The styles keep only
+//! their number formats ([`super::styles`]). The parts calamine does not read are
+//! copied as they are (compressed), and the theme is left out: calamine would parse it
+//! only for the colours of fonts, fills and borders (6 % of a small batch's CPU in the
+//! tenth round); without it, calamine takes the default Office colours. Anything unusual (an encrypted or non-ASCII entry, a method other than
 //! stored or deflate, more inflated bytes than [`UNPACKED_MAX`]) leaves the file to
 //! [`super::check_xlsx_parts`] and calamine as it is.
 //!
@@ -125,10 +125,18 @@ pub(super) fn unpack_with(
                             bare.push((entries.len(), start + root_end));
                         }
                     }
+                    Check::Styles => {
+                        if let Some(kept) = styles::kept_ranges(part) {
+                            let len = styles::keep(part, &kept);
+                            out.truncate(start + len);
+                            meta.crc = crc32fast::hash(out.get(start..).unwrap_or_default());
+                        }
+                    }
                     Check::Nothing => {}
                 }
-                meta.compressed = part.len() as u64;
-                meta.size = part.len() as u64;
+                let len = out.len().saturating_sub(start) as u64;
+                meta.compressed = len;
+                meta.size = len;
                 patch_header(out, offset, &meta);
                 meta
             }
@@ -229,6 +237,8 @@ enum Check {
     Strings,
     /// Merged cells, moved to the sheet's start ([`merges_first`]).
     Merges,
+    /// The styles, cut down to the number formats ([`styles`]).
+    Styles,
     /// Nothing: inflated only so that calamine reads it stored.
     Nothing,
 }
@@ -266,6 +276,8 @@ fn plan(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, max: u64) -> Result<Option
             Part::Inflated(Check::Strings)
         } else if may_hold_merges(&normalized) {
             Part::Inflated(Check::Merges)
+        } else if normalized == "xl/styles.xml" {
+            Part::Inflated(Check::Styles)
         } else if read_by_calamine(&normalized) {
             Part::Inflated(Check::Nothing)
         } else {
