@@ -1,5 +1,7 @@
 //! Streaming XML tag scanning and the bounds of a sheet's cells, shared by the checks.
 
+use std::ops::ControlFlow;
+
 use super::*;
 
 /// Bounds of the cells that carry content: (min_row, min_col, max_row, max_col), 1-based.
@@ -28,7 +30,10 @@ pub(super) fn scan_tags(
             return Err(std::io::Error::other("展開後のサイズが上限を超えました"));
         }
         buf.extend_from_slice(&chunk[..n]);
-        let consumed = complete_tags(&buf, &mut on_tag);
+        let consumed = complete_tags(&buf, &mut |tag| {
+            on_tag(tag);
+            ControlFlow::Continue(())
+        });
         buf.drain(..consumed);
         if buf.len() > MAX_TAG_BYTES {
             return Err(std::io::Error::other("異常に長いタグがあります"));
@@ -36,8 +41,12 @@ pub(super) fn scan_tags(
     }
 }
 
-/// Calls `on_tag` for the complete tags in `buf`; returns how many bytes were processed.
-pub(super) fn complete_tags(buf: &[u8], on_tag: &mut impl FnMut(&[u8])) -> usize {
+/// Calls `on_tag` for the complete tags in `buf` until it breaks; returns how many
+/// bytes were processed (up to the end of the tag it broke at).
+pub(super) fn complete_tags(
+    buf: &[u8],
+    on_tag: &mut impl FnMut(&[u8]) -> ControlFlow<()>,
+) -> usize {
     let mut pos = 0;
     while let Some(off) = memchr::memchr(b'<', &buf[pos..]) {
         let start = pos + off;
@@ -57,8 +66,10 @@ pub(super) fn complete_tags(buf: &[u8], on_tag: &mut impl FnMut(&[u8])) -> usize
         let Some(end) = end.map(|e| start + 1 + e) else {
             return start;
         };
-        on_tag(&buf[start + 1..end]);
         pos = end + 1;
+        if on_tag(&buf[start + 1..end]).is_break() {
+            return pos;
+        }
     }
     buf.len()
 }
