@@ -11,8 +11,9 @@
 //! their number formats ([`super::styles`]). The parts calamine does not read are
 //! copied as they are (compressed), and the theme is left out: calamine would parse it
 //! only for the colours of fonts, fills and borders (6 % of a small batch's CPU in the
-//! tenth round); without it, calamine takes the default Office colours. Anything unusual (an encrypted or non-ASCII entry, a method other than
-//! stored or deflate, more inflated bytes than [`UNPACKED_MAX`]) leaves the file to
+//! tenth round); without it, calamine takes the default Office colours. Anything
+//! unusual (an encrypted or non-ASCII entry, a method other than stored or deflate,
+//! more inflated bytes than [`UNPACKED_MAX`]) leaves the file to
 //! [`super::check_xlsx_parts`] and calamine as it is.
 //!
 //! The copy is a plain zip written here: local headers without extra fields, sizes in
