@@ -82,7 +82,8 @@ pub(super) fn kept_ranges(part: &[u8]) -> Option<Vec<Range<usize>>> {
     }
 }
 
-/// Cuts the part down to `kept` in place and returns its new length.
+/// Cuts the part down to `kept` (its [`kept_ranges`]) in place and returns its new
+/// length.
 pub(super) fn keep(part: &mut [u8], kept: &[Range<usize>]) -> usize {
     let mut len = 0;
     for range in kept {
