@@ -251,35 +251,81 @@ pub fn read_one(
     limits: &Limits,
     progress: &Progress,
 ) -> Submission {
-    let meta = std::fs::metadata(&input.path);
-    let size = meta.as_ref().map(|m| m.len()).unwrap_or(0);
-    let bytes = if meta.as_ref().is_ok_and(|m| !m.is_file()) {
-        Err(Rejection::Unreadable(
-            "通常のファイルではありません（パイプ・デバイスなど）".to_string(),
-        ))
-    } else if size > limits.max_file_bytes {
-        Err(Rejection::Limit(format!(
-            "ファイルサイズ {size} バイト（上限 {} バイト）",
-            limits.max_file_bytes
-        )))
-    } else {
-        let start = std::time::Instant::now();
-        let bytes = std::fs::read(&input.path)
-            .map_err(|e| Rejection::Unreadable(format!("ファイルを開けません（{e}）")));
-        progress.read(start.elapsed(), size);
-        bytes
-    };
+    let start = std::time::Instant::now();
+    let (bytes, meta) = read_file(&input.path, limits.max_file_bytes);
+    if let Ok(bytes) = &bytes {
+        progress.read(start.elapsed(), bytes.len() as u64);
+    }
     let mut sub = match bytes {
         Ok(bytes) => read_submission(&input.display, &bytes, catalogue, matcher, limits),
         Err(rejection) => Submission::failed(&input.display, catalogue, &rejection),
     };
     sub.modified = meta
-        .as_ref()
-        .ok()
         .and_then(|m| m.modified().ok())
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_secs() as i64);
     sub
+}
+
+/// Opens an input for reading, with its metadata from the open handle. On Linux it is
+/// opened without blocking: opening a named pipe must not wait for a writer (the
+/// caller refuses anything but a regular file).
+pub(crate) fn open_input(path: &Path) -> std::io::Result<(std::fs::File, std::fs::Metadata)> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    Ok((file, meta))
+}
+
+/// The bytes of a regular file of at most `max` bytes, and its metadata when it could
+/// be opened.
+///
+/// The file is opened first and looked at through the open handle ([`open_input`]):
+/// one `stat` instead of the path's and then `fs::read`'s own. The read stops one byte
+/// past `max`: a file that grew after it was looked at is refused too, not read whole.
+fn read_file(path: &Path, max: u64) -> (Result<Vec<u8>, Rejection>, Option<std::fs::Metadata>) {
+    match open_input(path) {
+        Ok((file, meta)) => (read_open(file, &meta, max), Some(meta)),
+        Err(e) => (Err(unreadable(&e)), None),
+    }
+}
+
+/// [`read_file`] once the file is open.
+fn read_open(
+    file: std::fs::File,
+    meta: &std::fs::Metadata,
+    max: u64,
+) -> Result<Vec<u8>, Rejection> {
+    use std::io::Read;
+    if !meta.is_file() {
+        return Err(Rejection::Unreadable(
+            "通常のファイルではありません（パイプ・デバイスなど）".to_string(),
+        ));
+    }
+    let too_large =
+        |size: u64| Rejection::Limit(format!("ファイルサイズ {size} バイト（上限 {max} バイト）"));
+    if meta.len() > max {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(&e))?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// A file that could not be opened or read.
+fn unreadable(e: &std::io::Error) -> Rejection {
+    Rejection::Unreadable(format!("ファイルを開けません（{e}）"))
 }
 
 #[cfg(test)]
@@ -374,5 +420,46 @@ mod order_tests {
                 .iter()
                 .all(|v| Arc::ptr_eq(&v.at().file, &sub.file)));
         }
+    }
+
+    #[test]
+    fn a_file_is_read_whole_within_its_limit_and_refused_past_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.csv");
+        std::fs::write(&path, b"0123456789").unwrap();
+        let (bytes, meta) = read_file(&path, 10);
+        assert_eq!(bytes.unwrap(), b"0123456789");
+        assert_eq!(meta.map(|m| m.len()), Some(10));
+        let refused = |path: &Path, max| match read_file(path, max).0 {
+            Ok(_) => panic!("read: {}", path.display()),
+            Err(rejection) => format!("{rejection:?}"),
+        };
+        assert!(refused(&path, 9).contains("ファイルサイズ 10 バイト"));
+        assert!(refused(&dir.path().join("gone.csv"), 10).contains("ファイルを開けません"));
+        assert!(refused(dir.path(), 10).contains("通常のファイルではありません"));
+        // A file whose size says nothing of what it holds (as one that grows while it
+        // is read): the read stops past the limit.
+        #[cfg(target_os = "linux")]
+        {
+            let proc_file = Path::new("/proc/self/status");
+            assert_eq!(std::fs::metadata(proc_file).unwrap().len(), 0);
+            assert!(refused(proc_file, 16).contains("ファイルサイズ 17 バイト"));
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_named_pipe_given_by_name_is_refused_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.csv");
+        let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let start = std::time::Instant::now();
+        let (Err(rejection), Some(_)) = read_file(&fifo, 1 << 20) else {
+            panic!("a pipe was read");
+        };
+        assert!(format!("{rejection:?}").contains("通常のファイルではありません"));
+        assert!(start.elapsed() < Duration::from_secs(5));
     }
 }

@@ -250,20 +250,14 @@ fn prefetch_all(count: usize, progress: &Progress, ask: impl Fn(usize) -> u64) {
 /// is not a regular file or cannot be opened).
 #[cfg(target_os = "linux")]
 fn will_need(path: &std::path::Path) -> u64 {
-    use std::os::unix::fs::OpenOptionsExt;
     use std::os::unix::io::AsRawFd;
-    // Non-blocking: opening a pipe must not wait for a writer.
-    let Ok(file) = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-    else {
+    let Ok((file, meta)) = crate::inbox::open_input(path) else {
         return 0;
     };
-    let size = match file.metadata() {
-        Ok(meta) if meta.is_file() => meta.len(),
-        _ => return 0,
-    };
+    if !meta.is_file() {
+        return 0;
+    }
+    let size = meta.len();
     // SAFETY: posix_fadvise only reads its integer arguments; the descriptor is open
     // for as long as `file` lives. A failure only leaves the reading to the reader.
     unsafe {
