@@ -328,6 +328,14 @@ fn unreadable(e: &std::io::Error) -> Rejection {
     Rejection::Unreadable(format!("ファイルを開けません（{e}）"))
 }
 
+/// Makes a named pipe at `path` (tests).
+#[cfg(all(test, target_os = "linux"))]
+pub(crate) fn make_fifo(path: &Path) {
+    let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+}
+
 #[cfg(test)]
 mod order_tests {
     use super::*;
@@ -452,9 +460,7 @@ mod order_tests {
     fn a_named_pipe_given_by_name_is_refused_without_waiting() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("pipe.csv");
-        let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-        // SAFETY: a valid NUL-terminated path.
-        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        make_fifo(&fifo);
         let start = std::time::Instant::now();
         let (Err(rejection), Some(_)) = read_file(&fifo, 1 << 20) else {
             panic!("a pipe was read");
