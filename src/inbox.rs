@@ -269,7 +269,9 @@ pub fn read_one(
 
 /// Opens an input for reading, with its metadata from the open handle. On Linux it is
 /// opened without blocking: opening a named pipe must not wait for a writer (the
-/// caller refuses anything but a regular file).
+/// caller refuses anything but a regular file). A regular file is then read as usual:
+/// a file system that honoured the flag on reads (some FUSE ones may) would otherwise
+/// answer "try again".
 pub(crate) fn open_input(path: &Path) -> std::io::Result<(std::fs::File, std::fs::Metadata)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -280,6 +282,16 @@ pub(crate) fn open_input(path: &Path) -> std::io::Result<(std::fs::File, std::fs
     }
     let file = options.open(path)?;
     let meta = file.metadata()?;
+    #[cfg(target_os = "linux")]
+    if meta.is_file() {
+        use std::os::unix::io::AsRawFd;
+        // SAFETY: F_SETFL only reads its integer arguments, and the descriptor is open
+        // as long as `file` lives. 0 clears O_NONBLOCK (and the other status flags,
+        // none of which was set); the access mode is not changed by F_SETFL.
+        if unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETFL, 0) } == -1 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
     Ok((file, meta))
 }
 
@@ -437,6 +449,15 @@ mod order_tests {
         std::fs::write(&path, b"0123456789").unwrap();
         let (bytes, meta) = read_file(&path, 10);
         assert_eq!(bytes.unwrap(), b"0123456789");
+        // a regular file is read as usual (blocking), once it is known to be one
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::io::AsRawFd;
+            let (file, _) = open_input(&path).unwrap();
+            // SAFETY: F_GETFL on a descriptor open as long as `file` lives.
+            let flags = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETFL) };
+            assert_eq!(flags & libc::O_NONBLOCK, 0);
+        }
         assert_eq!(meta.map(|m| m.len()), Some(10));
         let refused = |path: &Path, max| match read_file(path, max).0 {
             Ok(_) => panic!("read: {}", path.display()),
