@@ -405,13 +405,9 @@ fn unusual_xlsx_files_are_read_as_they_are() {
         br#"<workbook><sheets><sheet name="a" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
     let sheet: &[u8] =
         br#"<worksheet><sheetData/><mergeCells><mergeCell ref="A1:B1"/></mergeCells></worksheet>"#;
-    let limits = Limits::default();
     let unpack = |bytes: &[u8], max: u64| {
-        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-        let mut copy = Vec::new();
-        unpack_with(&mut archive, bytes, &limits, &mut copy, max)
-            .unwrap()
-            .map(|markup| (markup, copy))
+        let (got, copy) = unpack_copy(bytes, max);
+        got.unwrap().map(|markup| (markup, copy))
     };
     let plain = zip_of(&[
         ("[Content_Types].xml", b"<Types/>", Deflated),
@@ -474,14 +470,7 @@ fn unusual_xlsx_files_are_read_as_they_are() {
             Deflated,
         ),
     ]);
-    let mut archive = zip::ZipArchive::new(Cursor::new(&hostile[..])).unwrap();
-    let got = unpack_with(
-        &mut archive,
-        &hostile,
-        &limits,
-        &mut Vec::new(),
-        UNPACKED_MAX,
-    );
+    let (got, _) = unpack_copy(&hostile, UNPACKED_MAX);
     assert_eq!(got.err().map(|r| r.code()), Some("E-FILE-LIMIT"));
 }
 
