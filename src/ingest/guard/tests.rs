@@ -504,6 +504,63 @@ fn unpack_copy(bytes: &[u8], max: u64) -> (Result<Option<Markup>, Rejection>, Ve
     (got, copy)
 }
 
+/// `data` as a raw deflate stream.
+fn deflated(data: &[u8]) -> Vec<u8> {
+    let mut compressor = libdeflater::Compressor::new(libdeflater::CompressionLvl::default());
+    let mut out = vec![0; compressor.deflate_compress_bound(data.len())];
+    let len = compressor.deflate_compress(data, &mut out).unwrap();
+    out.truncate(len);
+    out
+}
+
+#[test]
+fn a_stream_is_inflated_whole_and_stepwise_only_when_it_must() {
+    let sheet = "<row><c><v>1</v></c></row>".repeat(4_000);
+    let data = deflated(sheet.as_bytes());
+    let size = sheet.len() as u64;
+    let inflate_after = |head: &[u8], declared: u64, room: u64, data: &[u8]| {
+        let mut inflaters = Inflaters::new();
+        let mut out = head.to_vec();
+        let got = inflate(&mut inflaters, data, &mut out, declared, room);
+        assert_eq!(out.get(..head.len()), Some(head), "what came before is kept");
+        out.drain(..head.len());
+        (got, out, inflaters.stepped())
+    };
+    let whole = |got: (Result<bool, String>, Vec<u8>, bool)| {
+        (got.0, got.1 == sheet.as_bytes(), got.2)
+    };
+    // as declared: whole, after what `out` held
+    let got = inflate_after(b"PK", size, u64::MAX, &data);
+    assert_eq!(whole(got), (Ok(true), true, false));
+    // declared larger than it is, or larger than the stream could make, or one byte
+    // short (the room has one more): whole
+    for declared in [size + 1, u64::MAX, size - 1] {
+        let got = inflate_after(b"", declared, u64::MAX, &data);
+        assert_eq!(whole(got), (Ok(true), true, false), "{declared}");
+    }
+    // declared smaller than it is: the step-by-step inflater finishes it
+    for declared in [size - 2, 1, 0] {
+        let got = inflate_after(b"x", declared, u64::MAX, &data);
+        assert_eq!(whole(got), (Ok(true), true, true), "{declared}");
+    }
+    // exactly the room, or more than the room (then at most one byte more is held)
+    let (got, out, _) = inflate_after(b"", size, size, &data);
+    assert_eq!((got, out.len()), (Ok(true), sheet.len()));
+    for declared in [size, size - 1] {
+        let (got, out, _) = inflate_after(b"", declared, size - 1, &data);
+        assert_eq!(got, Ok(false));
+        assert!(out.len() <= sheet.len(), "{}", out.len());
+    }
+    // an empty stream
+    let (got, out, stepped) = inflate_after(b"", 0, u64::MAX, &deflated(b""));
+    assert_eq!((got, out.len(), stepped), (Ok(true), 0, false));
+    // a stream cut short, or not deflate at all: flate2 names what is wrong
+    for broken in [&data[..data.len() / 2], b"\xff\xff\xff\xff".as_slice()] {
+        let (got, _, stepped) = inflate_after(b"", size, u64::MAX, broken);
+        assert!(got.is_err() && stepped, "{got:?}");
+    }
+}
+
 #[test]
 fn a_part_whose_header_understates_its_size_is_inflated_whole_up_to_the_cap() {
     use zip::CompressionMethod::Deflated;
