@@ -522,13 +522,16 @@ fn a_stream_is_inflated_whole_and_stepwise_only_when_it_must() {
         let mut inflaters = Inflaters::new();
         let mut out = head.to_vec();
         let got = inflate(&mut inflaters, data, &mut out, declared, room);
-        assert_eq!(out.get(..head.len()), Some(head), "what came before is kept");
+        assert_eq!(
+            out.get(..head.len()),
+            Some(head),
+            "what came before is kept"
+        );
         out.drain(..head.len());
         (got, out, inflaters.stepped())
     };
-    let whole = |got: (Result<bool, String>, Vec<u8>, bool)| {
-        (got.0, got.1 == sheet.as_bytes(), got.2)
-    };
+    let whole =
+        |got: (Result<bool, String>, Vec<u8>, bool)| (got.0, got.1 == sheet.as_bytes(), got.2);
     // as declared: whole, after what `out` held
     let got = inflate_after(b"PK", size, u64::MAX, &data);
     assert_eq!(whole(got), (Ok(true), true, false));
