@@ -7,8 +7,8 @@
 //! them there; calamine reads the copy. A sheet's merged cells are moved to its start
 //! on the way ([`super::merges_first`]). The other parts calamine reads (the workbook,
 //! its styles and relationships) are stored inflated too, so that calamine inflates
-//! nothing: one pair of inflaters serves the whole file ([`inflate`]). The styles keep only
-//! their number formats ([`super::styles`]). The parts calamine does not read are
+//! nothing: one pair of inflaters serves the whole file ([`inflate`]). The styles keep
+//! only their number formats ([`super::styles`]). The parts calamine does not read are
 //! copied as they are (compressed), and the theme is left out: calamine would parse it
 //! only for the colours of fonts, fills and borders (6 % of a small batch's CPU in the
 //! tenth round); without it, calamine takes the default Office colours. Anything
@@ -316,8 +316,8 @@ fn not_for_calamine(normalized: &str) -> bool {
 
 /// Whether calamine reads the part (by its lower-case name with `/`): the package's and
 /// the workbook's XML and relationships. Inflated here, with one pair of inflaters for
-/// the whole file, they are stored for calamine, which made an inflater per part (six a small
-/// workbook, with the sheet and the shared strings: 6 % of a small batch's
+/// the whole file, they are stored for calamine, which made an inflater per part (six
+/// a small workbook, with the sheet and the shared strings: 6 % of a small batch's
 /// instructions, most of it zeroing each inflater's tables).
 fn read_by_calamine(normalized: &str) -> bool {
     (normalized.starts_with("xl/") || normalized == "_rels/.rels")
@@ -336,7 +336,7 @@ fn entry_data(bytes: &[u8], start: Option<u64>, len: u64) -> Option<&[u8]> {
 pub(super) struct Inflaters {
     /// libdeflate's, which inflates a whole stream at once into the room its header
     /// declares: it builds its Huffman tables and inflates in a third of the
-    /// instructions zlib-rs took (2,000 small files: 510 M → 152 M, 13 % of the run).
+    /// instructions zlib-rs took (2,000 small files: 510 M → 153 M, 13 % of the run).
     whole: libdeflater::Decompressor,
     /// flate2's, made for a stream `whole` could not finish (a broken one, or one whose
     /// header understates its size): it inflates step by step, growing the room, and
@@ -359,7 +359,8 @@ impl Inflaters {
     }
 }
 
-/// Deflate makes at most 258 bytes of 2 bits: 1,032 per compressed byte.
+/// Deflate makes at most 258 bytes of 2 bits: 1,032 per compressed byte, and one
+/// match (258 bytes) more for a stream's last, partly used byte.
 const DEFLATE_MAX_RATIO: u64 = 1032;
 
 /// Inflates the raw deflate stream `data` onto the end of `out`, expecting `declared`
