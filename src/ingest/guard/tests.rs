@@ -549,11 +549,16 @@ fn a_stream_is_inflated_whole_and_stepwise_only_when_it_must() {
     // exactly the room, or more than the room (then at most one byte more is held)
     let (got, out, _) = inflate_after(b"", size, size, &data);
     assert_eq!((got, out.len()), (Ok(true), sheet.len()));
-    for declared in [size, size - 1] {
-        let (got, out, _) = inflate_after(b"", declared, size - 1, &data);
-        assert_eq!(got, Ok(false));
-        assert!(out.len() <= sheet.len(), "{}", out.len());
+    for (declared, room) in [(size, size - 1), (size - 1, size - 1), (u64::MAX, size / 2)] {
+        let (got, out, stepped) = inflate_after(b"", declared, room, &data);
+        assert_eq!((got, stepped), (Ok(false), false), "{declared} {room}");
+        assert!(out.len() as u64 <= room + 1, "{}", out.len());
     }
+    // declared far below it, with room for it: stepwise, and past a room it
+    // then reaches
+    let (got, out, stepped) = inflate_after(b"", 1, size - 1, &data);
+    assert_eq!((got, stepped), (Ok(false), true));
+    assert!(out.len() <= sheet.len(), "{}", out.len());
     // an empty stream
     let (got, out, stepped) = inflate_after(b"", 0, u64::MAX, &deflated(b""));
     assert_eq!((got, out.len(), stepped), (Ok(true), 0, false));

@@ -370,7 +370,7 @@ const DEFLATE_MAX_RATIO: u64 = 1032;
 /// libdeflate inflates it whole into one byte more than it declares (and never more
 /// than `room` and a byte, nor than `data` can make, so a lying header does not make
 /// the room larger); a stream that does not end there goes to
-/// [`inflate_stepwise`].
+/// [`inflate_stepwise`], unless the room was the limit: it is then past it.
 ///
 /// # Errors
 /// The stream is broken or ends early.
@@ -391,11 +391,18 @@ pub(super) fn inflate(
         let made = inflaters
             .whole
             .deflate_decompress(data, out.get_mut(start..).unwrap_or_default());
-        if let Ok(made) = made {
-            out.truncate(start + made);
-            return Ok(made as u64 <= room);
+        match made {
+            Ok(made) => {
+                out.truncate(start + made);
+                return Ok(made as u64 <= room);
+            }
+            // The room was `room` and a byte, and the stream makes more: past the
+            // room, with no second inflating to find it out.
+            Err(libdeflater::DecompressionError::InsufficientSpace) if len > room => {
+                return Ok(false);
+            }
+            Err(_) => out.truncate(start),
         }
-        out.truncate(start);
     }
     let stepwise = inflaters
         .stepwise
