@@ -100,8 +100,8 @@ pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx, n: usize) -> Result<(), Xl
     }
     let formats = cell_formats(s);
     if streamed {
-        for (col, format) in (0u16..).zip(formats) {
-            sheet.set_column_format(col, &format.clone().set_border(FormatBorder::None))?;
+        for (col, format) in (0u16..).zip(column_formats(s)) {
+            sheet.set_column_format(col, &format)?;
         }
     }
     let mut row = 0;
@@ -153,6 +153,20 @@ fn cell_formats(s: &style::Styles) -> [&Format; 8] {
     [
         &s.center, &s.text, &s.wrap, &s.text, &s.center, &s.center, &s.wrap, &s.wrap,
     ]
+}
+
+/// A streamed sheet's column formats: the cells' without the border (see
+/// [`write_row`]).
+fn column_formats(s: &style::Styles) -> [Format; 8] {
+    cell_formats(s).map(|f| f.clone().set_border(FormatBorder::None))
+}
+
+/// Every format a streamed sheet uses: the header's and the columns'.
+pub(super) fn streamed_formats(ctx: &Ctx) -> Vec<Format> {
+    let s = &ctx.styles;
+    let mut formats = vec![s.header.clone()];
+    formats.extend(column_formats(s));
+    formats
 }
 
 /// One finding's row, cells in column order (its height follows), each with its

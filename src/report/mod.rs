@@ -8,7 +8,7 @@
 //! 3. one sheet per 基本施策 ([`policy`]) — laid out like the plan document, for printing.
 //! 4. 月次推移 ([`monthly`]) — indicator × month of the reporting fiscal year, sparklines.
 //! 5. 提出状況 ([`status`]) — per department.
-//! 6. 読込ファイル ([`status`]) — every input file; low-memory when there are many.
+//! 6. 読込ファイル ([`status`]) — every input file; streamed when there are many.
 //! 7. 検証結果 ([`issues`]) — every finding; low-memory when it is large.
 //! 8. 機械判読性 ([`readability`]) — each department's score on the unified rules.
 //! 9. 取組項目 ([`actions`]) — the action items and featured projects.
@@ -198,6 +198,27 @@ pub(crate) fn build_report_with(
     meta: &ReportMeta,
     issues_per_sheet: usize,
 ) -> Result<Workbook, XlsxError> {
+    build_report_filled(catalogue, result, meta, issues_per_sheet, Fill::SideBySide)
+}
+
+/// How the sheets are filled: 検証結果 on one side and the others on the other, at the
+/// same time; in tests also one side after the other, which must give the same file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Fill {
+    SideBySide,
+    #[cfg(test)]
+    IssuesFirst,
+    #[cfg(test)]
+    IssuesLast,
+}
+
+fn build_report_filled(
+    catalogue: &Catalogue,
+    result: &Consolidated,
+    meta: &ReportMeta,
+    issues_per_sheet: usize,
+    order: Fill,
+) -> Result<Workbook, XlsxError> {
     let mut ctx = Ctx::new(catalogue, result, meta);
     ctx.issues_per_sheet = issues_per_sheet;
     let mut workbook = Workbook::new();
@@ -205,38 +226,67 @@ pub(crate) fn build_report_with(
     workbook.set_properties(&properties(&ctx)?);
     let parts = Part::all(catalogue, ctx.issue_sheets());
     for part in &parts {
-        if part.streamed(&ctx) {
-            workbook.add_worksheet_with_low_memory()?;
-        } else {
-            workbook.add_worksheet();
+        match part.streamed(&ctx) {
+            Some(Strings::Shared) => {
+                workbook.add_worksheet_with_low_memory()?;
+            }
+            Some(Strings::Inline) => {
+                workbook.add_worksheet_with_constant_memory()?;
+            }
+            None => {
+                workbook.add_worksheet();
+            }
         }
     }
-    // The sheets that grow with the batch (読込ファイル, 検証結果: most of the time on a
-    // large one) are filled on one side, the others on the other. The batch sheets are
-    // filled in order on one thread: streamed, they share the workbook's format and
-    // string tables, which number entries as they come. The others number their own
-    // when the workbook is saved, so the file is the same as filled one by one.
-    let (batch, rest): (Vec<_>, Vec<_>) = parts
+    // Streamed sheets number their formats in the workbook's table as they use them,
+    // and 検証結果 is filled beside 読込ファイル: every format they use is numbered
+    // first, in a fixed order, so the file does not depend on which thread came first.
+    for part in parts.iter().filter(|p| p.streamed(&ctx).is_some()) {
+        for format in part.streamed_formats(&ctx) {
+            workbook.register_format(&format);
+        }
+    }
+    // 検証結果 (most of the time on a large batch) is filled on one side, the other
+    // sheets on the other. 検証結果 alone puts its strings in the workbook's shared
+    // table while it is filled, which numbers them as they come; 読込ファイル writes
+    // its strings in its cells, and the sheets in memory number theirs when the
+    // workbook is saved.
+    let (issues, rest): (Vec<_>, Vec<_>) = parts
         .iter()
         .zip(workbook.worksheets_mut().iter_mut())
-        .partition(|(part, _)| part.grows_with_batch());
+        .partition(|(part, _)| matches!(part, Part::Issues(_)));
     let fill = |sheets: Vec<(&Part, &mut Worksheet)>| {
         sheets
             .into_iter()
             .try_for_each(|(part, sheet)| part.write(sheet, &ctx))
     };
-    // The other side first measures the first 検証結果 sheet, while this side fills
-    // 読込ファイル before it (if it is not taken up by then, this side measures it).
-    let (batch, rest) = rayon::join(
-        || fill(batch),
-        || {
-            ctx.first_issues_layout();
-            fill(rest)
-        },
-    );
-    batch?;
+    let (issues, rest) = match order {
+        Fill::SideBySide => rayon::join(|| fill(issues), || fill(rest)),
+        #[cfg(test)]
+        Fill::IssuesFirst => {
+            let issues = fill(issues);
+            (issues, fill(rest))
+        }
+        #[cfg(test)]
+        Fill::IssuesLast => {
+            let rest = fill(rest);
+            (fill(issues), rest)
+        }
+    };
+    issues?;
     rest?;
     Ok(workbook)
+}
+
+/// Where a streamed sheet keeps its strings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Strings {
+    /// In the workbook's shared table (rust_xlsxwriter's low-memory mode): a text
+    /// repeated on thousands of rows is stored once.
+    Shared,
+    /// In the cells (constant-memory mode): the sheet can be filled beside one that
+    /// uses the shared table.
+    Inline,
 }
 
 /// The report's sheets, in tab order.
@@ -266,16 +316,27 @@ impl<'a> Part<'a> {
 
     /// A sheet with a row per file or finding. Only these may be streamed (see
     /// [`build_report`]).
+    #[cfg(test)]
     fn grows_with_batch(&self) -> bool {
         matches!(self, Part::Files | Part::Issues(_))
     }
 
-    /// Whether the sheet is written in rust_xlsxwriter's low-memory mode.
-    fn streamed(&self, ctx: &Ctx) -> bool {
+    /// Whether the sheet is streamed to a temporary file, and where it keeps its
+    /// strings then.
+    fn streamed(&self, ctx: &Ctx) -> Option<Strings> {
         match self {
-            Part::Files => status::files_streamed(ctx),
-            Part::Issues(_) => issues::streamed(ctx),
-            _ => false,
+            Part::Files => status::files_streamed(ctx).then_some(Strings::Inline),
+            Part::Issues(_) => issues::streamed(ctx).then_some(Strings::Shared),
+            _ => None,
+        }
+    }
+
+    /// Every format a streamed sheet writes its cells and columns with.
+    fn streamed_formats(&self, ctx: &Ctx) -> Vec<rust_xlsxwriter::Format> {
+        match self {
+            Part::Files => status::streamed_formats(ctx),
+            Part::Issues(_) => issues::streamed_formats(ctx),
+            _ => Vec::new(),
         }
     }
 

@@ -132,7 +132,8 @@ fn standing_fills(sheet: &mut Worksheet, rows: (u32, u32), col: u16) -> Result<(
     Ok(())
 }
 
-/// Whether the 読込ファイル sheet is written in low-memory mode.
+/// Whether the 読込ファイル sheet is streamed (rust_xlsxwriter's constant-memory mode:
+/// its strings stay in its cells, see [`super::build_report`]).
 pub(super) fn files_streamed(ctx: &Ctx) -> bool {
     ctx.result.files.len() >= super::issues::LOW_MEMORY_ROWS
 }
@@ -194,6 +195,21 @@ pub(super) fn write_files(sheet: &mut Worksheet, ctx: &Ctx) -> Result<(), XlsxEr
     sheet.set_freeze_panes(header + 1, 0)?;
     style::print_setup(sheet, true, Some((header, header)))?;
     Ok(())
+}
+
+/// Every format the streamed sheet uses: the title's, the header's, the columns' and,
+/// when a file could not be read, a failed file's.
+pub(super) fn streamed_formats(ctx: &Ctx) -> Vec<Format> {
+    let s = &ctx.styles;
+    let FileFormats {
+        columns, failed, ..
+    } = FileFormats::new(s, true);
+    let mut formats = vec![s.title.clone(), s.header.clone()];
+    formats.extend(columns);
+    if ctx.result.files.iter().any(|f| f.failed) {
+        formats.push(failed);
+    }
+    formats
 }
 
 /// Shown for a file whose department is not known.

@@ -375,14 +375,43 @@ fn only_batch_sheets_are_streamed_and_the_report_is_the_same_every_time() {
     let meta = meta("x");
     let ctx = Ctx::new(&catalogue, &result, &meta);
     let parts = Part::all(&catalogue, ctx.issue_sheets());
-    assert_eq!(parts.iter().filter(|p| p.streamed(&ctx)).count(), 2);
+    assert_eq!(
+        parts.iter().filter(|p| p.streamed(&ctx).is_some()).count(),
+        2
+    );
     assert!(parts
         .iter()
-        .all(|p| !p.streamed(&ctx) || p.grows_with_batch()));
+        .all(|p| p.streamed(&ctx).is_none() || p.grows_with_batch()));
     let first = bytes(&catalogue, &result, "x");
     for _ in 0..3 {
         assert!(bytes(&catalogue, &result, "x") == first);
     }
+}
+
+#[test]
+fn the_streamed_sheets_make_the_same_file_whichever_is_filled_first() {
+    // 検証結果 and 読込ファイル are filled side by side and both number their formats
+    // in the workbook's table: the formats are numbered before, or the file would
+    // depend on which thread came first.
+    let catalogue = Catalogue::builtin();
+    let mut result = findings_and_files(LOW_MEMORY_ROWS + 3);
+    result.files[1].failed = true;
+    let meta = meta("x");
+    let saved = |fill| {
+        build_report_filled(&catalogue, &result, &meta, issues::SHEET_ROWS, fill)
+            .unwrap()
+            .save_to_buffer()
+            .unwrap()
+    };
+    let first = saved(Fill::IssuesFirst);
+    assert!(saved(Fill::IssuesLast) == first);
+    assert!(saved(Fill::SideBySide) == first);
+    let ctx = Ctx::new(&catalogue, &result, &meta);
+    let strings: Vec<_> = Part::all(&catalogue, 1)
+        .iter()
+        .filter_map(|p| p.streamed(&ctx))
+        .collect();
+    assert_eq!(strings, [Strings::Inline, Strings::Shared]);
 }
 
 #[test]
