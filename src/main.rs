@@ -43,7 +43,9 @@ fn return_memory_sooner() {
 /// tools/bench.sh: 20 × 50,000 rows 2.3–2.7 s → 2.2 s steady, peak memory of 2,000
 /// small files 109 → 63 MiB). The allocator's own switch (`MIMALLOC_ALLOW_THP=0`)
 /// is read before `main`, so the process flag is set here instead; it applies to the
-/// memory mapped already as well.
+/// memory mapped already as well. Before `main`, mimalloc does not ask for huge pages
+/// (libmimalloc-sys's `no_thp` feature, see Cargo.toml), so a system that gives them
+/// only on request gives none.
 fn no_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes plain integer arguments and only sets a flag
