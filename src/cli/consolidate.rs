@@ -281,11 +281,12 @@ fn write_csv_exports(
                 &shukei::opendata::opendata_csv(catalogue, result),
             )
         });
-        let values = write_atomic_with(&values, |w| export::write_values_csv(w, catalogue, result));
+        let written =
+            write_atomic_with(&values, |w| export::write_values_csv(w, catalogue, result));
         let others = others
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        values.and(others)
+        written.and(others)
     })?;
     Ok((
         values.display().to_string(),

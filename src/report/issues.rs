@@ -57,16 +57,13 @@ fn sheet_findings<'a>(ctx: &Ctx<'a>, n: usize) -> &'a [Finding] {
 }
 
 /// A sheet's column widths and row heights, measured from its findings' texts.
-pub(super) struct Layout {
+struct Layout {
     widths: [f64; 8],
     heights: Vec<f64>,
 }
 
-/// Measures sheet `n` (from 0). The first sheet's is measured on the thread that fills
-/// the other sheets while 読込ファイル is filled (see [`Ctx::first_issues_layout`]):
-/// on 2,000 small files it took 1.7–2.2 ms before the first row on the report's
-/// critical path.
-pub(super) fn layout(ctx: &Ctx, n: usize) -> Layout {
+/// Measures sheet `n` (from 0).
+fn layout(ctx: &Ctx, n: usize) -> Layout {
     let findings = sheet_findings(ctx, n);
     let widths = widths(findings);
     let mut repeated = Repeated::new(widths[2]);
@@ -83,16 +80,10 @@ pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx, n: usize) -> Result<(), Xl
     let streamed = streamed(ctx);
     let name = sheet_name(n);
     sheet.set_name(&name)?;
-    let measured;
-    let Layout { widths, heights } = if n == 0 {
-        ctx.first_issues_layout()
-    } else {
-        measured = layout(ctx, n);
-        &measured
-    };
-    style::set_widths(sheet, widths)?;
+    let Layout { widths, heights } = layout(ctx, n);
+    style::set_widths(sheet, &widths)?;
     // Heights before the rows: a streamed sheet writes each row when the next begins.
-    let heights_set = style::RowHeights::new(sheet, heights, streamed, None);
+    let heights_set = style::RowHeights::new(sheet, &heights, streamed, None);
     heights_set.fixed(sheet, 0, style::PLAIN_ROW_HEIGHT)?;
     let s = &ctx.styles;
     for (col, t) in (0u16..).zip(TITLES) {
@@ -105,7 +96,7 @@ pub(super) fn write(sheet: &mut Worksheet, ctx: &Ctx, n: usize) -> Result<(), Xl
         }
     }
     let mut row = 0;
-    for (f, &height) in findings.iter().zip(heights) {
+    for (f, &height) in findings.iter().zip(&heights) {
         row += 1;
         write_row(sheet, row, f, (!streamed).then_some(&formats))?;
         heights_set.set(sheet, row, height)?;

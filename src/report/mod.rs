@@ -89,9 +89,6 @@ pub(crate) struct Ctx<'a> {
     pub styles: style::Styles,
     /// Findings per 検証結果 sheet ([`issues::SHEET_ROWS`]; smaller in tests).
     pub issues_per_sheet: usize,
-    /// The first 検証結果 sheet's widths and heights, measured once by whichever
-    /// thread asks first.
-    issues_layout: std::sync::OnceLock<issues::Layout>,
 }
 
 impl<'a> Ctx<'a> {
@@ -111,15 +108,7 @@ impl<'a> Ctx<'a> {
             years,
             styles: style::Styles::new(),
             issues_per_sheet: issues::SHEET_ROWS,
-            issues_layout: std::sync::OnceLock::new(),
         }
-    }
-
-    /// The first 検証結果 sheet's widths and heights. The thread that asks first
-    /// measures them; one that asks meanwhile waits for that thread, which is working,
-    /// so neither can wait on the other.
-    fn first_issues_layout(&self) -> &issues::Layout {
-        self.issues_layout.get_or_init(|| issues::layout(self, 0))
     }
 
     /// The number of 検証結果 sheets: one, and more when the findings do not fit in
